@@ -1,0 +1,69 @@
+package io.kaiwa.core.context;
+
+import java.util.List;
+
+import io.kaiwa.core.spi.TokenEstimator;
+
+/**
+ * Decides which earlier turns a request replays. Policies compose with {@link #andThen(ContextPolicy)}: each
+ * narrows what the previous one left.
+ *
+ * <p>
+ * Contract: a policy returns the same instructions and input and a history taken from the one it was given, in
+ * order, whole turns only, so a turn's function calls stay with their outputs. A turn whose input answers function
+ * calls of the turn before it is kept together with that turn, even past a limit, because providers reject an
+ * answer to a call they have not seen.
+ *
+ * <p>
+ * Rolling summaries and vector recall (a later release) fit here as policies that replace older turns with a
+ * synthetic summary turn or add recalled turns; what they need from a model call is prepared before the policy
+ * runs, so policies stay synchronous and pure. Implementations must be thread-safe and should be records or
+ * otherwise value-comparable.
+ */
+@FunctionalInterface
+public interface ContextPolicy {
+
+    /**
+     * @param window what the conversation would send; never {@code null}
+     * @return what to send instead; never {@code null}
+     */
+    ContextWindow apply(ContextWindow window);
+
+    /**
+     * @param next the policy applied to what this one leaves; never {@code null}
+     * @return both policies in sequence
+     */
+    default ContextPolicy andThen(ContextPolicy next) {
+        return new ChainedPolicy(List.of(this, next));
+    }
+
+    /** @return the policy that replays every turn */
+    static ContextPolicy keepAll() {
+        return KeepAllPolicy.INSTANCE;
+    }
+
+    /**
+     * @param turns how many of the most recent turns to replay; at least 0
+     * @return the policy that replays only the last {@code turns} turns
+     */
+    static ContextPolicy lastTurns(int turns) {
+        return new LastTurnsPolicy(turns);
+    }
+
+    /**
+     * @param maxTokens the most input tokens a request should carry, instructions and new input included
+     * @return the policy that replays the most recent turns that fit, estimated by the default estimator
+     */
+    static ContextPolicy tokenBudget(int maxTokens) {
+        return new TokenBudgetPolicy(maxTokens, TokenEstimator.defaultEstimator());
+    }
+
+    /**
+     * @param maxTokens the most input tokens a request should carry, instructions and new input included
+     * @param estimator counts tokens; share the adapter's so it stays calibrated
+     * @return the policy that replays the most recent turns that fit
+     */
+    static ContextPolicy tokenBudget(int maxTokens, TokenEstimator estimator) {
+        return new TokenBudgetPolicy(maxTokens, estimator);
+    }
+}

@@ -1,0 +1,17 @@
+package io.kaiwa.core.exception;
+
+/** The API key is missing, wrong or revoked (HTTP 401). */
+public class AuthenticationException extends NonRetriableException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what went wrong; never {@code null}
+     * @param status the HTTP status, or {@code 0}
+     * @param code the provider's error code, or {@code null}
+     * @param param the request field at fault, or {@code null}
+     * @param cause the underlying failure, or {@code null}
+     */
+    public AuthenticationException(String message, int status, String code, String param, Throwable cause) {
+        super(message, status, code, param, cause);
+    }
+}

@@ -1,0 +1,16 @@
+package io.kaiwa.core.exception;
+
+/** The provider failed (HTTP 5xx). */
+public class ServerException extends RetriableException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what went wrong; never {@code null}
+     * @param status the HTTP status, or {@code 0}
+     * @param code the provider's error code, or {@code null}
+     * @param cause the underlying failure, or {@code null}
+     */
+    public ServerException(String message, int status, String code, Throwable cause) {
+        super(message, status, code, cause);
+    }
+}
