@@ -127,6 +127,10 @@ public final class UpstreamErrors {
         if (key.equals("invalidapikey") || key.equals("invalid_api_key")) {
             return new AuthenticationException(message, status, code, param, null);
         }
+        if (status < 400 && (key.equals("invalidparameter") || key.equals("invalid_parameter_error"))) {
+            // An error event inside a stream has no status of its own: the code says it was the request.
+            return new InvalidRequestException(message, 400, code, param, null);
+        }
         return switch (status) {
             case 400, 422 -> new InvalidRequestException(message, status, code, param, null);
             case 401 -> new AuthenticationException(message, status, code, param, null);

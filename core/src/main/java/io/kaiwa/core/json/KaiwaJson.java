@@ -108,6 +108,23 @@ public final class KaiwaJson {
     }
 
     /**
+     * @param json UTF-8 JSON bytes; never {@code null}
+     * @return its tree
+     * @throws InvalidPayloadException when they are not well-formed JSON
+     */
+    public static JsonNode parse(byte[] json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new InvalidPayloadException("", "empty JSON document", null);
+            }
+            return node;
+        } catch (IOException e) {
+            throw new InvalidPayloadException("", "malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * @param node an item's JSON; {@code null} is reported as a missing object
      * @param path its path in the enclosing document for error messages, {@code ""} for none
      * @return the item

@@ -1,0 +1,246 @@
+package io.kaiwa.chat.http;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.kaiwa.core.exception.ConnectionException;
+import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.exception.UpstreamTimeoutException;
+import io.kaiwa.core.http.HttpRequest;
+import io.kaiwa.core.http.HttpResponse;
+import io.kaiwa.core.http.HttpStream;
+import io.kaiwa.core.http.HttpTransport;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * The {@link HttpTransport} Kaiwa's adapters use: a Vert.x HTTP client with a keep-alive connection pool.
+ *
+ * <p>
+ * Give it the application's Vert.x instance (inside Quarkus, Quarkus's own) and it shares its event loops;
+ * without one it starts a private instance and stops it in {@link #close()}. Callbacks run on a Vert.x event
+ * loop: never block in them. A cancelled request resets its HTTP connection, so an abandoned stream stops
+ * costing the provider tokens at once.
+ */
+public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
+    private static final String USER_AGENT = "kaiwa/0.1";
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final HttpClient client;
+
+    private VertxHttpTransport(Vertx vertx, boolean ownsVertx, Duration connectTimeout, int maxConnections) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        var options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .setTryUseCompression(false);
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
+    }
+
+    /**
+     * @param vertx the Vert.x instance to share, or {@code null} to start a private one
+     * @param connectTimeout the longest wait for a TCP (and TLS) connection
+     * @param maxConnections the most connections kept open to one host
+     * @return a new transport; close it when done
+     */
+    public static VertxHttpTransport create(Vertx vertx, Duration connectTimeout, int maxConnections) {
+        requireNonNull(connectTimeout, "connectTimeout");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be positive");
+        }
+        return vertx == null
+                ? new VertxHttpTransport(Vertx.vertx(), true, connectTimeout, maxConnections)
+                : new VertxHttpTransport(vertx, false, connectTimeout, maxConnections);
+    }
+
+    @Override
+    public Uni<HttpResponse> send(HttpRequest request) {
+        return Uni.createFrom().<HttpResponse>emitter(emitter -> {
+            var done = new AtomicBoolean();
+            var sent = new HttpClientRequest[1];
+            emitter.onTermination(() -> {
+                if (done.compareAndSet(false, true) && sent[0] != null) {
+                    sent[0].reset();
+                }
+            });
+            client.request(options(request, request.timeout())).onComplete(opened -> {
+                if (opened.failed()) {
+                    done.set(true);
+                    emitter.fail(failure(opened.cause(), request));
+                    return;
+                }
+                HttpClientRequest req = opened.result();
+                sent[0] = req;
+                if (done.get()) {
+                    req.reset();
+                    return;
+                }
+                req.send(Buffer.buffer(request.body())).compose(response -> response.body().map(body -> {
+                    return new HttpResponse(response.statusCode(), headerMap(response.headers()), body.getBytes());
+                })).onComplete(answered -> {
+                    if (!done.compareAndSet(false, true)) {
+                        return;
+                    }
+                    if (answered.succeeded()) {
+                        emitter.complete(answered.result());
+                    } else {
+                        emitter.fail(failure(answered.cause(), request));
+                    }
+                });
+            });
+        }).ifNoItem().after(request.timeout()).failWith(() -> new UpstreamTimeoutException(
+                "no complete answer from " + request.uri() + " within " + request.timeout(), 0, null, null));
+    }
+
+    @Override
+    public Uni<HttpStream> open(HttpRequest request) {
+        return Uni.createFrom().<HttpStream>emitter(emitter -> {
+            var headArrived = new AtomicBoolean();
+            var sent = new HttpClientRequest[1];
+            emitter.onTermination(() -> {
+                if (!headArrived.get() && sent[0] != null) {
+                    sent[0].reset();
+                }
+            });
+            // The idle timeout bounds every silence, including the wait for the head.
+            client.request(options(request, request.idleTimeout())).onComplete(opened -> {
+                if (opened.failed()) {
+                    emitter.fail(failure(opened.cause(), request));
+                    return;
+                }
+                HttpClientRequest req = opened.result();
+                sent[0] = req;
+                req.send(Buffer.buffer(request.body())).onComplete(answered -> {
+                    if (answered.failed()) {
+                        emitter.fail(failure(answered.cause(), request));
+                        return;
+                    }
+                    HttpClientResponse response = answered.result();
+                    // Nothing may be read before the body is subscribed to.
+                    response.pause();
+                    headArrived.set(true);
+                    emitter.complete(new VertxStream(req, response, request));
+                });
+            });
+        }).ifNoItem().after(request.timeout()).failWith(() -> new UpstreamTimeoutException(
+                "no answer from " + request.uri() + " within " + request.timeout(), 0, null, null));
+    }
+
+    private static RequestOptions options(HttpRequest request, Duration idleTimeout) {
+        var options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(request.uri().toString())
+                .setIdleTimeout(idleTimeout.toMillis());
+        options.putHeader("User-Agent", USER_AGENT);
+        request.headers().forEach(options::putHeader);
+        return options;
+    }
+
+    private static Map<String, String> headerMap(MultiMap headers) {
+        var map = new HashMap<String, String>(headers.size() * 2);
+        headers.forEach(e -> map.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        return map;
+    }
+
+    static KaiwaException failure(Throwable cause, HttpRequest request) {
+        if (cause instanceof KaiwaException k) {
+            return k;
+        }
+        if (cause instanceof TimeoutException) {
+            return new UpstreamTimeoutException("timed out talking to " + request.uri() + ": " + cause.getMessage(), 0,
+                    null, cause);
+        }
+        if (cause instanceof ConnectException) {
+            return new ConnectionException("cannot connect to " + request.uri() + ": " + cause.getMessage(), 0, null,
+                    cause);
+        }
+        return new ConnectionException("connection to " + request.uri() + " failed: " + cause, 0, null, cause);
+    }
+
+    /** Stops the private Vert.x instance, if this transport started one; a shared one is left running. */
+    @Override
+    public void close() {
+        client.close();
+        if (ownsVertx) {
+            vertx.close();
+        }
+    }
+
+    private static final class VertxStream implements HttpStream {
+        private final HttpClientRequest request;
+        private final HttpClientResponse response;
+        private final HttpRequest sent;
+        private final Map<String, String> headers;
+        private final AtomicBoolean subscribed = new AtomicBoolean();
+
+        VertxStream(HttpClientRequest request, HttpClientResponse response, HttpRequest sent) {
+            this.request = request;
+            this.response = response;
+            this.sent = sent;
+            this.headers = headerMap(response.headers());
+        }
+
+        @Override
+        public int status() {
+            return response.statusCode();
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            return headers;
+        }
+
+        @Override
+        public Multi<byte[]> body() {
+            return Multi.createFrom().emitter(emitter -> {
+                if (!subscribed.compareAndSet(false, true)) {
+                    emitter.fail(new IllegalStateException("the body can be read once"));
+                    return;
+                }
+                var ended = new AtomicBoolean();
+                emitter.onTermination(() -> {
+                    if (ended.compareAndSet(false, true)) {
+                        // An unfinished body leaves the connection unusable: close it, which also tells the
+                        // provider to stop generating.
+                        request.reset();
+                    }
+                });
+                response.handler(buffer -> emitter.emit(buffer.getBytes()));
+                response.exceptionHandler(e -> {
+                    if (ended.compareAndSet(false, true)) {
+                        emitter.fail(failure(e, sent));
+                    }
+                });
+                response.endHandler(v -> {
+                    if (ended.compareAndSet(false, true)) {
+                        emitter.complete();
+                    }
+                });
+                response.resume();
+            });
+        }
+
+        @Override
+        public void discard() {
+            if (subscribed.compareAndSet(false, true)) {
+                request.reset();
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.kaiwa.chat.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kaiwa.core.Conversation;
+import io.kaiwa.core.Turn;
+import io.kaiwa.core.context.ContextWindow;
+import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.exception.AuthenticationException;
+import io.kaiwa.core.exception.ConnectionException;
+import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.http.HttpRequest;
+import io.kaiwa.core.http.HttpResponse;
+import io.kaiwa.core.http.UpstreamClient;
+import io.kaiwa.core.item.Item;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.spi.TokenEstimator;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Runs chat turns for both chat adapters: rebuilds the request from the conversation, sends it with retries, and
+ * assembles the answer, whole or streamed. What differs between the APIs is in its {@link Wire}.
+ */
+public final class ChatEngine {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Settings settings;
+    private final Wire wire;
+    private final UpstreamClient client;
+
+    /**
+     * @param settings the adapter's settings
+     * @param wire the API's wire format
+     */
+    public ChatEngine(Settings settings, Wire wire) {
+        this.settings = settings;
+        this.wire = wire;
+        this.client = new UpstreamClient(settings.transport(), settings.retryPolicy(),
+                (status, headers, body) -> wire.error(status, body));
+    }
+
+    /** @return the settings */
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * @param conversation the conversation so far
+     * @param input the new items
+     * @return the finished turn
+     */
+    public Uni<Turn> send(Conversation conversation, List<Item> input) {
+        return Uni.createFrom().deferred(() -> {
+            Prepared p = prepare(conversation, input, false);
+            return client.send(p.request).map(response -> {
+                var turn = new TurnAssembler(input, p.startedAt, settings.clock());
+                wire.readAnswer(parse(response), turn);
+                Turn done = turn.complete();
+                calibrate(p, done);
+                return done;
+            });
+        });
+    }
+
+    /**
+     * @param conversation the conversation so far
+     * @param input the new items
+     * @return the turn's events, ending with {@code Completed} or {@code Failed}
+     */
+    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
+        return Multi.createFrom().deferred(() -> {
+            Prepared p = prepare(conversation, input, true);
+            var turn = new TurnAssembler(input, p.startedAt, settings.clock());
+            return client.open(p.request).onItem().transformToMulti(UpstreamClient::events).onItem()
+                    .transformToIterable(event -> {
+                        if (turn.isFinished()) {
+                            return List.<StreamEvent>of();
+                        }
+                        KaiwaException error = wire.readEvent(event, turn);
+                        if (error != null) {
+                            turn.fail(error);
+                        } else if (event.isDone()) {
+                            calibrate(p, turn.complete());
+                        }
+                        return turn.drain();
+                    }).onCompletion().switchTo(() -> {
+                        if (turn.isFinished()) {
+                            return Multi.createFrom().empty();
+                        }
+                        if (!turn.endedCleanly()) {
+                            return Multi.createFrom().failure(new ConnectionException(
+                                    "the stream ended before the answer was complete", 0, null, null));
+                        }
+                        calibrate(p, turn.complete());
+                        return Multi.createFrom().iterable(turn.drain());
+                    });
+        });
+    }
+
+    private record Prepared(HttpRequest request, Instant startedAt, String instructions, List<Item> items) {
+    }
+
+    private Prepared prepare(Conversation conversation, List<Item> input, boolean stream) {
+        if (input == null || input.isEmpty()) {
+            throw new InvalidRequestException("a turn needs at least one input item", 0, null, "input", null);
+        }
+        if (settings.apiKey() == null) {
+            throw new AuthenticationException("no API key: set the " + settings.apiKeySource()
+                    + " environment variable or pass apiKey(...) to the adapter's builder", 401, "missing_api_key",
+                    null,
+                    null);
+        }
+        String model = conversation.model() != null ? conversation.model() : settings.model();
+        if (model == null) {
+            throw new InvalidRequestException("no model: set one on the conversation or the adapter", 0, null, "model",
+                    null);
+        }
+        ContextWindow window = settings.contextPolicy().apply(ContextWindow.select(conversation, input));
+        List<Item> items = window.items(settings.reasoningReplay().apply(model));
+        var body = new ByteArrayBuilder(4096);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(body)) {
+            wire.writeBody(g, settings, model, window.instructions(), items, stream);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> headers = new HashMap<>(8);
+        headers.put("Authorization", "Bearer " + settings.apiKey());
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", stream ? "text/event-stream" : "application/json");
+        if (stream && wire.sseHeader()) {
+            headers.put("X-DashScope-SSE", "enable");
+        }
+        var request = new HttpRequest(wire.endpoint(settings.baseUri(), items), headers, body.toByteArray(),
+                settings.requestTimeout(), settings.idleTimeout());
+        return new Prepared(request, settings.clock().instant(), window.instructions(), items);
+    }
+
+    private static JsonNode parse(HttpResponse response) {
+        try {
+            return KaiwaJson.parse(response.body());
+        } catch (InvalidPayloadException e) {
+            throw new InvalidPayloadException("", "the provider's answer is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private void calibrate(Prepared p, Turn turn) {
+        TokenEstimator estimator = settings.tokenEstimator();
+        if (estimator != null && turn.usage().inputTokens() > 0) {
+            long estimate = estimator.estimateText(p.instructions) + estimator.estimate(p.items);
+            estimator.calibrate(estimate, turn.usage().inputTokens());
+        }
+    }
+
+    /** Closes the transport when the adapter made it. */
+    public void close() {
+        if (settings.ownsTransport() && settings.transport() instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the transport failed", e);
+            }
+        }
+    }
+}
