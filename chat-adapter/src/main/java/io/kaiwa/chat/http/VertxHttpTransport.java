@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.kaiwa.core.exception.ConnectionException;
 import io.kaiwa.core.exception.KaiwaException;
@@ -19,6 +20,7 @@ import io.kaiwa.core.http.HttpStream;
 import io.kaiwa.core.http.HttpTransport;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -137,7 +139,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
                     // Nothing may be read before the body is subscribed to.
                     response.pause();
                     headArrived.set(true);
-                    emitter.complete(new VertxStream(req, response, request));
+                    emitter.complete(new VertxStream(vertx, req, response, request));
                 });
             });
         }).ifNoItem().after(request.timeout()).failWith(() -> new UpstreamTimeoutException(
@@ -183,13 +185,15 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
     }
 
     private static final class VertxStream implements HttpStream {
+        private final Vertx vertx;
         private final HttpClientRequest request;
         private final HttpClientResponse response;
         private final HttpRequest sent;
         private final Map<String, String> headers;
         private final AtomicBoolean subscribed = new AtomicBoolean();
 
-        VertxStream(HttpClientRequest request, HttpClientResponse response, HttpRequest sent) {
+        VertxStream(Vertx vertx, HttpClientRequest request, HttpClientResponse response, HttpRequest sent) {
+            this.vertx = vertx;
             this.request = request;
             this.response = response;
             this.sent = sent;
@@ -214,14 +218,40 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
                     return;
                 }
                 var ended = new AtomicBoolean();
+                var lastRead = new AtomicLong(System.nanoTime());
+                var timer = new AtomicLong(-1);
                 emitter.onTermination(() -> {
+                    vertx.cancelTimer(timer.get());
                     if (ended.compareAndSet(false, true)) {
                         // An unfinished body leaves the connection unusable: close it, which also tells the
                         // provider to stop generating.
                         request.reset();
                     }
                 });
-                response.handler(buffer -> emitter.emit(buffer.getBytes()));
+                long idleNanos = sent.idleTimeout().toNanos();
+                // One timer per idle period, re-armed for the time left, rather than one per chunk.
+                Handler<Long> watchdog = new Handler<>() {
+                    @Override
+                    public void handle(Long id) {
+                        if (ended.get()) {
+                            return;
+                        }
+                        long silent = System.nanoTime() - lastRead.get();
+                        if (silent >= idleNanos) {
+                            if (ended.compareAndSet(false, true)) {
+                                request.reset();
+                                emitter.fail(new UpstreamTimeoutException("the stream from " + sent.uri()
+                                        + " was silent for longer than " + sent.idleTimeout(), 0, null, null));
+                            }
+                        } else {
+                            timer.set(vertx.setTimer(Math.max(1, (idleNanos - silent) / 1_000_000), this));
+                        }
+                    }
+                };
+                response.handler(buffer -> {
+                    lastRead.set(System.nanoTime());
+                    emitter.emit(buffer.getBytes());
+                });
                 response.exceptionHandler(e -> {
                     if (ended.compareAndSet(false, true)) {
                         emitter.fail(failure(e, sent));
@@ -229,9 +259,11 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
                 });
                 response.endHandler(v -> {
                     if (ended.compareAndSet(false, true)) {
+                        vertx.cancelTimer(timer.get());
                         emitter.complete();
                     }
                 });
+                timer.set(vertx.setTimer(Math.max(1, sent.idleTimeout().toMillis()), watchdog));
                 response.resume();
             });
         }

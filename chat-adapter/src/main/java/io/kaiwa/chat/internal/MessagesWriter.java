@@ -61,11 +61,20 @@ public final class MessagesWriter {
      * @throws IOException when the generator fails
      */
     public static void write(JsonGenerator g, String instructions, List<Item> items, Style style) throws IOException {
+        // Vision and audio models take every message's content as parts once any message has media, as the
+        // providers' own multimodal examples send it.
+        boolean parts = style == Style.DASHSCOPE_MULTIMODAL
+                || style == Style.CHAT_COMPLETIONS && needsMultimodal(items);
+        write(g, instructions, items, style, parts);
+    }
+
+    private static void write(JsonGenerator g, String instructions, List<Item> items, Style style, boolean parts)
+            throws IOException {
         g.writeStartArray();
         if (instructions != null && !instructions.isEmpty()) {
             g.writeStartObject();
             g.writeStringField("role", "system");
-            writeText(g, instructions, style);
+            writeText(g, instructions, style, parts);
             g.writeEndObject();
         }
         var assistant = new PendingAssistant();
@@ -73,22 +82,22 @@ public final class MessagesWriter {
             if (item instanceof MessageItem m) {
                 if (m.role() == Role.ASSISTANT) {
                     if (assistant.hasContentOrCalls()) {
-                        assistant.flush(g, style);
+                        assistant.flush(g, style, parts);
                     }
                     assistant.message = m;
                 } else {
-                    assistant.flush(g, style);
-                    message(g, m, style);
+                    assistant.flush(g, style, parts);
+                    message(g, m, style, parts);
                 }
             } else if (item instanceof ReasoningItem r) {
                 if (assistant.hasContentOrCalls()) {
-                    assistant.flush(g, style);
+                    assistant.flush(g, style, parts);
                 }
                 assistant.reasoning = assistant.reasoning == null ? r.text() : assistant.reasoning + r.text();
             } else if (item instanceof FunctionCallItem c) {
                 assistant.calls.add(c);
             } else if (item instanceof FunctionCallOutputItem o) {
-                assistant.flush(g, style);
+                assistant.flush(g, style, parts);
                 g.writeStartObject();
                 g.writeStringField("role", "tool");
                 g.writeStringField("tool_call_id", o.callId());
@@ -101,7 +110,7 @@ public final class MessagesWriter {
                 throw new AssertionError(item);
             }
         }
-        assistant.flush(g, style);
+        assistant.flush(g, style, parts);
         g.writeEndArray();
     }
 
@@ -119,17 +128,20 @@ public final class MessagesWriter {
         return false;
     }
 
-    private static void message(JsonGenerator g, MessageItem m, Style style) throws IOException {
+    private static void message(JsonGenerator g, MessageItem m, Style style, boolean parts) throws IOException {
         g.writeStartObject();
         g.writeStringField("role", m.role() == Role.DEVELOPER ? "system" : m.role().wire());
-        writeContent(g, m.content(), style);
+        writeContent(g, m.content(), style, parts);
         g.writeEndObject();
     }
 
-    private static void writeText(JsonGenerator g, String text, Style style) throws IOException {
-        if (style == Style.DASHSCOPE_MULTIMODAL) {
+    private static void writeText(JsonGenerator g, String text, Style style, boolean parts) throws IOException {
+        if (parts) {
             g.writeArrayFieldStart("content");
             g.writeStartObject();
+            if (style == Style.CHAT_COMPLETIONS) {
+                g.writeStringField("type", "text");
+            }
             g.writeStringField("text", text);
             g.writeEndObject();
             g.writeEndArray();
@@ -138,9 +150,9 @@ public final class MessagesWriter {
         }
     }
 
-    private static void writeContent(JsonGenerator g, List<ContentPart> parts, Style style) throws IOException {
-        if (style != Style.DASHSCOPE_MULTIMODAL && allText(parts)
-                && (parts.size() == 1 || style == Style.DASHSCOPE_TEXT)) {
+    private static void writeContent(JsonGenerator g, List<ContentPart> parts, Style style, boolean asParts)
+            throws IOException {
+        if (!asParts && allText(parts) && (parts.size() == 1 || style == Style.DASHSCOPE_TEXT)) {
             var sb = new StringBuilder();
             for (ContentPart p : parts) {
                 sb.append(text(p));
@@ -261,14 +273,14 @@ public final class MessagesWriter {
             return message != null || !calls.isEmpty();
         }
 
-        void flush(JsonGenerator g, Style style) throws IOException {
+        void flush(JsonGenerator g, Style style, boolean parts) throws IOException {
             if (reasoning == null && message == null && calls.isEmpty()) {
                 return;
             }
             g.writeStartObject();
             g.writeStringField("role", "assistant");
             if (message != null) {
-                writeAssistantContent(g, style);
+                writeAssistantContent(g, style, parts);
             } else if (style == Style.CHAT_COMPLETIONS) {
                 g.writeNullField("content");
             } else {
@@ -297,7 +309,7 @@ public final class MessagesWriter {
             calls.clear();
         }
 
-        private void writeAssistantContent(JsonGenerator g, Style style) throws IOException {
+        private void writeAssistantContent(JsonGenerator g, Style style, boolean asParts) throws IOException {
             List<ContentPart> parts = message.content();
             String refusal = null;
             var text = new StringBuilder();
@@ -314,10 +326,10 @@ public final class MessagesWriter {
                 }
             }
             if (!onlyText) {
-                writeContent(g, parts, style);
+                writeContent(g, parts, style, asParts);
                 return;
             }
-            writeText(g, text.toString(), style);
+            writeText(g, text.toString(), style, asParts);
             if (refusal != null && style == Style.CHAT_COMPLETIONS) {
                 g.writeStringField("refusal", refusal);
             }
