@@ -56,6 +56,11 @@ public final class UpstreamErrors {
      */
     public static ErrorBody parse(int status, byte[] body) {
         String text = body == null ? "" : new String(body, StandardCharsets.UTF_8).strip();
+        String sseData = lastSseData(text);
+        if (sseData != null) {
+            // DashScope answers a streamed request's error as an event stream: "event:error" then "data:{...}".
+            text = sseData;
+        }
         if (text.startsWith("{")) {
             try {
                 JsonNode root = JSON.readTree(text);
@@ -146,6 +151,19 @@ public final class UpstreamErrors {
                             // An error event inside a 200 stream: the provider failed mid-answer.
                             : new RetriableException(message, status, code, null);
         };
+    }
+
+    private static String lastSseData(String text) {
+        if (text.startsWith("{") || !text.contains("data:")) {
+            return null;
+        }
+        String data = null;
+        for (String line : text.split("\r\n|\r|\n")) {
+            if (line.startsWith("data:")) {
+                data = line.substring(5).strip();
+            }
+        }
+        return data;
     }
 
     private static String str(JsonNode node, String field) {
