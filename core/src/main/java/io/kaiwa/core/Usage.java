@@ -43,7 +43,7 @@ public record Usage(long inputTokens, long outputTokens, long totalTokens, long 
      * @return the sum of both, tool counts added per tool
      */
     public Usage plus(Usage other) {
-        if (other == ZERO || other.equals(ZERO)) {
+        if (other == ZERO) {
             return this;
         }
         if (this == ZERO) {

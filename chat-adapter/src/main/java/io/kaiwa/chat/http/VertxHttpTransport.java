@@ -18,6 +18,7 @@ import io.kaiwa.core.http.HttpRequest;
 import io.kaiwa.core.http.HttpResponse;
 import io.kaiwa.core.http.HttpStream;
 import io.kaiwa.core.http.HttpTransport;
+import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Handler;
@@ -76,79 +77,145 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
     @Override
     public Uni<HttpResponse> send(HttpRequest request) {
         return Uni.createFrom().<HttpResponse>emitter(emitter -> {
-            var done = new AtomicBoolean();
-            var sent = new HttpClientRequest[1];
-            emitter.onTermination(() -> {
-                if (done.compareAndSet(false, true) && sent[0] != null) {
-                    sent[0].reset();
-                }
-            });
-            client.request(options(request, request.timeout())).onComplete(opened -> {
+            var exchange = new Exchange<HttpResponse>(vertx, request, emitter::complete, emitter::fail);
+            emitter.onTermination(exchange::abandon);
+            client.request(options(request)).onComplete(opened -> {
                 if (opened.failed()) {
-                    done.set(true);
-                    emitter.fail(failure(opened.cause(), request));
+                    exchange.fail(failure(opened.cause(), request));
                     return;
                 }
-                HttpClientRequest req = opened.result();
-                sent[0] = req;
-                if (done.get()) {
-                    req.reset();
+                if (!exchange.attach(opened.result())) {
                     return;
                 }
-                req.send(Buffer.buffer(request.body())).compose(response -> response.body().map(body -> {
-                    return new HttpResponse(response.statusCode(), headerMap(response.headers()), body.getBytes());
-                })).onComplete(answered -> {
-                    if (!done.compareAndSet(false, true)) {
-                        return;
-                    }
-                    if (answered.succeeded()) {
-                        emitter.complete(answered.result());
-                    } else {
-                        emitter.fail(failure(answered.cause(), request));
-                    }
-                });
+                exchange.startTimer("no complete answer from " + request.uri() + " within " + request.timeout());
+                opened.result().send(body(request))
+                        .compose(response -> response.body().map(body -> new HttpResponse(response.statusCode(),
+                                headerMap(response.headers()), body.getBytes())))
+                        .onComplete(answered -> {
+                            if (answered.succeeded()) {
+                                exchange.complete(answered.result());
+                            } else {
+                                exchange.fail(failure(answered.cause(), request));
+                            }
+                        });
             });
-        }).ifNoItem().after(request.timeout()).failWith(() -> new UpstreamTimeoutException(
-                "no complete answer from " + request.uri() + " within " + request.timeout(), 0, null, null));
+        });
     }
 
     @Override
     public Uni<HttpStream> open(HttpRequest request) {
         return Uni.createFrom().<HttpStream>emitter(emitter -> {
-            var headArrived = new AtomicBoolean();
-            var sent = new HttpClientRequest[1];
-            emitter.onTermination(() -> {
-                if (!headArrived.get() && sent[0] != null) {
-                    sent[0].reset();
-                }
-            });
-            // The idle timeout bounds every silence, including the wait for the head.
-            client.request(options(request, request.idleTimeout())).onComplete(opened -> {
+            var exchange = new Exchange<HttpStream>(vertx, request, emitter::complete, emitter::fail);
+            emitter.onTermination(exchange::abandon);
+            client.request(options(request)).onComplete(opened -> {
                 if (opened.failed()) {
-                    emitter.fail(failure(opened.cause(), request));
+                    exchange.fail(failure(opened.cause(), request));
                     return;
                 }
                 HttpClientRequest req = opened.result();
-                sent[0] = req;
-                req.send(Buffer.buffer(request.body())).onComplete(answered -> {
+                if (!exchange.attach(req)) {
+                    return;
+                }
+                // Until the head arrives; the body then has its own idle watchdog.
+                exchange.startTimer("no answer from " + request.uri() + " within " + request.timeout());
+                req.send(body(request)).onComplete(answered -> {
                     if (answered.failed()) {
-                        emitter.fail(failure(answered.cause(), request));
+                        exchange.fail(failure(answered.cause(), request));
                         return;
                     }
                     HttpClientResponse response = answered.result();
                     // Nothing may be read before the body is subscribed to.
                     response.pause();
-                    headArrived.set(true);
-                    emitter.complete(new VertxStream(vertx, req, response, request));
+                    if (!exchange.complete(new VertxStream(vertx, req, response, request))) {
+                        req.reset();
+                    }
                 });
             });
-        }).ifNoItem().after(request.timeout()).failWith(() -> new UpstreamTimeoutException(
-                "no answer from " + request.uri() + " within " + request.timeout(), 0, null, null));
+        });
     }
 
-    private static RequestOptions options(HttpRequest request, Duration idleTimeout) {
+    /**
+     * One request's life until its answer (or head) is delivered: a Vert.x timer for the deadline, and a reset of
+     * the connection when the caller gives up first.
+     */
+    private static final class Exchange<T> {
+        private final Vertx vertx;
+        private final HttpRequest request;
+        private final java.util.function.Consumer<T> onItem;
+        private final java.util.function.Consumer<Throwable> onFailure;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile HttpClientRequest sent;
+        private volatile long timer = -1;
+
+        Exchange(Vertx vertx, HttpRequest request, java.util.function.Consumer<T> onItem,
+                java.util.function.Consumer<Throwable> onFailure) {
+            this.vertx = vertx;
+            this.request = request;
+            this.onItem = onItem;
+            this.onFailure = onFailure;
+        }
+
+        void startTimer(String message) {
+            // Set from the connection's event loop, a Vert.x timer wakes no other thread.
+            timer = vertx.setTimer(Math.max(1, request.timeout().toMillis()), id -> {
+                if (done.compareAndSet(false, true)) {
+                    reset();
+                    onFailure.accept(new UpstreamTimeoutException(message, 0, null, null));
+                }
+            });
+        }
+
+        /** @return false when the exchange already ended, in which case the request is reset */
+        boolean attach(HttpClientRequest request) {
+            sent = request;
+            if (done.get()) {
+                request.reset();
+                return false;
+            }
+            return true;
+        }
+
+        boolean complete(T item) {
+            if (done.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                onItem.accept(item);
+                return true;
+            }
+            return false;
+        }
+
+        void fail(Throwable failure) {
+            if (done.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                onFailure.accept(failure);
+            }
+        }
+
+        /** The subscriber cancelled, or the exchange ended: free the timer and, if unanswered, the connection. */
+        void abandon() {
+            vertx.cancelTimer(timer);
+            if (done.compareAndSet(false, true)) {
+                reset();
+            }
+        }
+
+        private void reset() {
+            HttpClientRequest r = sent;
+            if (r != null) {
+                r.reset();
+            }
+        }
+    }
+
+    private static Buffer body(HttpRequest request) {
+        // Wraps the caller's bytes: no copy, and a retry reads the same bytes again.
+        return Buffer.buffer(Unpooled.wrappedBuffer(request.body().duplicate()));
+    }
+
+    private static RequestOptions options(HttpRequest request) {
+        // The connect timeout also bounds the wait for a free pooled connection.
         var options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(request.uri().toString())
-                .setIdleTimeout(idleTimeout.toMillis());
+                .setConnectTimeout(request.timeout().toMillis());
         options.putHeader("User-Agent", USER_AGENT);
         request.headers().forEach(options::putHeader);
         return options;

@@ -3,12 +3,13 @@ package io.kaiwa.chat.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,6 +22,7 @@ import io.kaiwa.core.exception.ConnectionException;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.http.BodyBuffer;
 import io.kaiwa.core.http.HttpRequest;
 import io.kaiwa.core.http.HttpResponse;
 import io.kaiwa.core.http.UpstreamClient;
@@ -40,6 +42,9 @@ public final class ChatEngine {
     private final Settings settings;
     private final Wire wire;
     private final UpstreamClient client;
+    private final Map<String, String> headers;
+    private final Map<String, String> streamHeaders;
+    private final AtomicInteger bodySizeHint = new AtomicInteger(4096);
 
     /**
      * @param settings the adapter's settings
@@ -50,6 +55,21 @@ public final class ChatEngine {
         this.wire = wire;
         this.client = new UpstreamClient(settings.transport(), settings.retryPolicy(),
                 (status, headers, body) -> wire.error(status, body));
+        this.headers = headers(settings, wire, false);
+        this.streamHeaders = headers(settings, wire, true);
+    }
+
+    private static Map<String, String> headers(Settings settings, Wire wire, boolean stream) {
+        var headers = new HashMap<String, String>(8);
+        if (settings.apiKey() != null) {
+            headers.put("Authorization", "Bearer " + settings.apiKey());
+        }
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", stream ? "text/event-stream" : "application/json");
+        if (stream && wire.sseHeader()) {
+            headers.put("X-DashScope-SSE", "enable");
+        }
+        return Map.copyOf(headers);
     }
 
     /** @return the settings */
@@ -84,10 +104,10 @@ public final class ChatEngine {
         return Multi.createFrom().deferred(() -> {
             Prepared p = prepare(conversation, input, true);
             var turn = new TurnAssembler(input, p.startedAt, settings.clock());
-            return client.open(p.request).onItem().transformToMulti(UpstreamClient::events).onItem()
-                    .transformToIterable(event -> {
+            return client.open(p.request).onItem().transformToMulti(stream -> UpstreamClient.<StreamEvent>events(
+                    stream, (event, out) -> {
                         if (turn.isFinished()) {
-                            return List.<StreamEvent>of();
+                            return;
                         }
                         KaiwaException error = wire.readEvent(event, turn);
                         if (error != null) {
@@ -95,7 +115,7 @@ public final class ChatEngine {
                         } else if (event.isDone()) {
                             calibrate(p, turn.complete());
                         }
-                        return turn.drain();
+                        turn.drainTo(out);
                     }).onCompletion().switchTo(() -> {
                         if (turn.isFinished()) {
                             return Multi.createFrom().empty();
@@ -105,8 +125,10 @@ public final class ChatEngine {
                                     "the stream ended before the answer was complete", 0, null, null));
                         }
                         calibrate(p, turn.complete());
-                        return Multi.createFrom().iterable(turn.drain());
-                    });
+                        var last = new ArrayList<StreamEvent>(4);
+                        turn.drainTo(last);
+                        return Multi.createFrom().iterable(last);
+                    }));
         });
     }
 
@@ -130,21 +152,14 @@ public final class ChatEngine {
         }
         ContextWindow window = settings.contextPolicy().apply(ContextWindow.select(conversation, input));
         List<Item> items = window.items(settings.reasoningReplay().apply(model));
-        var body = new ByteArrayBuilder(4096);
+        var body = BodyBuffer.sizedBy(bodySizeHint);
         try (JsonGenerator g = JSON.getFactory().createGenerator(body)) {
             wire.writeBody(g, settings, model, window.instructions(), items, stream);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> headers = new HashMap<>(8);
-        headers.put("Authorization", "Bearer " + settings.apiKey());
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", stream ? "text/event-stream" : "application/json");
-        if (stream && wire.sseHeader()) {
-            headers.put("X-DashScope-SSE", "enable");
-        }
-        var request = new HttpRequest(wire.endpoint(settings.baseUri(), items), headers, body.toByteArray(),
-                settings.requestTimeout(), settings.idleTimeout());
+        var request = new HttpRequest(wire.endpoint(settings.baseUri(), items), stream ? streamHeaders : headers,
+                body.take(bodySizeHint), settings.requestTimeout(), settings.idleTimeout());
         return new Prepared(request, settings.clock().instant(), window.instructions(), items);
     }
 

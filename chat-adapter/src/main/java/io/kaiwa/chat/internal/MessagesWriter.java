@@ -152,7 +152,11 @@ public final class MessagesWriter {
 
     private static void writeContent(JsonGenerator g, List<ContentPart> parts, Style style, boolean asParts)
             throws IOException {
-        if (!asParts && allText(parts) && (parts.size() == 1 || style == Style.DASHSCOPE_TEXT)) {
+        if (!asParts && parts.size() == 1 && allText(parts)) {
+            g.writeStringField("content", text(parts.get(0)));
+            return;
+        }
+        if (!asParts && allText(parts) && style == Style.DASHSCOPE_TEXT) {
             var sb = new StringBuilder();
             for (ContentPart p : parts) {
                 sb.append(text(p));
@@ -311,6 +315,11 @@ public final class MessagesWriter {
 
         private void writeAssistantContent(JsonGenerator g, Style style, boolean asParts) throws IOException {
             List<ContentPart> parts = message.content();
+            if (parts.size() == 1 && parts.get(0) instanceof OutputText only) {
+                // The usual case, written without copying the text.
+                writeText(g, only.text(), style, asParts);
+                return;
+            }
             String refusal = null;
             var text = new StringBuilder();
             boolean onlyText = true;

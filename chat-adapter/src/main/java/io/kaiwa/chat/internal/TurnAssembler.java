@@ -37,9 +37,9 @@ public final class TurnAssembler {
 
     private String turnId;
     private int nextIndex;
-    private StringBuilder reasoning;
+    private final Text reasoning = new Text();
     private int reasoningIndex = -1;
-    private StringBuilder content;
+    private final Text content = new Text();
     private int contentIndex = -1;
     private final List<ToolCall> toolCalls = new ArrayList<>(2);
     private String finishReason;
@@ -70,8 +70,7 @@ public final class TurnAssembler {
         if (delta == null || delta.isEmpty()) {
             return;
         }
-        if (reasoning == null) {
-            reasoning = new StringBuilder(delta.length() * 8);
+        if (reasoning.isEmpty()) {
             reasoningIndex = nextIndex++;
             events.add(new StreamEvent.ItemAdded(reasoningIndex, new ReasoningItem(null, null, null, null,
                     "in_progress", null)));
@@ -85,8 +84,7 @@ public final class TurnAssembler {
         if (delta == null || delta.isEmpty()) {
             return;
         }
-        if (content == null) {
-            content = new StringBuilder(delta.length() * 16);
+        if (content.isEmpty()) {
             contentIndex = nextIndex++;
             events.add(new StreamEvent.ItemAdded(contentIndex, new MessageItem(null, Role.ASSISTANT, List.of(),
                     "in_progress", null)));
@@ -166,14 +164,12 @@ public final class TurnAssembler {
         return finishReason != null;
     }
 
-    /** @return the events produced since the last call, in order; the list is the caller's */
-    public List<StreamEvent> drain() {
-        if (events.isEmpty()) {
-            return List.of();
+    /** @param out receives the events produced since the last call, in order */
+    public void drainTo(List<StreamEvent> out) {
+        if (!events.isEmpty()) {
+            out.addAll(events);
+            events.clear();
         }
-        var out = new ArrayList<>(events);
-        events.clear();
-        return out;
     }
 
     /** @return the finished turn, and the closing events ({@code ItemDone}s, usage, {@code Completed}) drained */
@@ -221,10 +217,10 @@ public final class TurnAssembler {
         int size = nextIndex;
         Item[] items = new Item[size];
         String status = "length".equals(finishReason) ? "incomplete" : "completed";
-        if (reasoning != null) {
+        if (!reasoning.isEmpty()) {
             items[reasoningIndex] = new ReasoningItem(null, null, List.of(reasoning.toString()), null, null, null);
         }
-        if (content != null) {
+        if (!content.isEmpty()) {
             items[contentIndex] = new MessageItem(null, Role.ASSISTANT, List.of(new OutputText(content.toString())),
                     status, null);
         }
@@ -236,11 +232,37 @@ public final class TurnAssembler {
         for (Item item : items) {
             list.add(item);
         }
-        if (content == null && toolCalls.isEmpty()) {
+        if (content.isEmpty() && toolCalls.isEmpty()) {
             // An empty answer is still an answer: keep an assistant message so the history stays well-formed.
             list.add(new MessageItem(null, Role.ASSISTANT, List.of(new OutputText("")), status, null));
         }
         return list;
+    }
+
+    /** Text that arrives in pieces; a whole answer arrives as one piece and is kept without a copy. */
+    private static final class Text {
+        private String first;
+        private StringBuilder more;
+
+        boolean isEmpty() {
+            return first == null;
+        }
+
+        void append(String piece) {
+            if (first == null) {
+                first = piece;
+            } else {
+                if (more == null) {
+                    more = new StringBuilder(Math.max(256, first.length() * 4)).append(first);
+                }
+                more.append(piece);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return more != null ? more.toString() : first;
+        }
     }
 
     private static final class ToolCall {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import io.kaiwa.core.exception.ConnectionException;
@@ -173,11 +174,25 @@ public final class UpstreamClient {
      * @return the events, in order
      */
     public static Multi<SseEvent> events(HttpStream stream) {
+        return events(stream, (event, out) -> out.add(event));
+    }
+
+    /**
+     * Decodes a streamed answer as server-sent events and maps each to what the caller streams, in one step per
+     * received chunk. A body that ends inside an event fails with {@link ConnectionException}.
+     *
+     * @param stream the answer, whose body has not been subscribed to
+     * @param mapper adds what one event means to the list it is given (nothing, one item or several); runs on the
+     *        transport's thread, in order
+     * @param <T> what the stream carries
+     * @return the mapped items, in order
+     */
+    public static <T> Multi<T> events(HttpStream stream, BiConsumer<SseEvent, List<T>> mapper) {
         return Multi.createFrom().deferred(() -> {
             var decoder = new SseDecoder();
-            return stream.body().onItem().<SseEvent>transformToIterable(chunk -> {
-                List<SseEvent> out = new ArrayList<>(4);
-                decoder.feed(chunk, 0, chunk.length, out::add);
+            return stream.body().onItem().<T>transformToIterable(chunk -> {
+                List<T> out = new ArrayList<>(8);
+                decoder.feed(chunk, 0, chunk.length, event -> mapper.accept(event, out));
                 return out;
             }).onCompletion().switchTo(() -> decoder.hasPartialEvent()
                     ? Multi.createFrom().failure(new ConnectionException(

@@ -1,0 +1,260 @@
+package io.kaiwa.bench;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionMessageParam;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionSystemMessageParam;
+import com.openai.models.chat.completions.ChatCompletionUserMessageParam;
+
+import io.kaiwa.chat.ChatCompletionsAdapter;
+import io.kaiwa.core.Conversation;
+import io.kaiwa.core.Turn;
+import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.http.RetryPolicy;
+import io.kaiwa.core.item.MessageItem;
+
+/**
+ * Client-side cost per turn of Kaiwa's chat adapter against the official {@code com.openai:openai-java} client,
+ * doing the same calls: a conversation of {@code --turns} turns on Chat Completions, each turn sending the whole
+ * history, whole answers and streamed ones. The upstream is WireMock in its own JVM on loopback, so this JVM's CPU
+ * time and allocated bytes are the clients' alone.
+ *
+ * <p>
+ * Run: {@code ./mvnw -Pbench -pl integration-tests -am verify -DskipTests}; options with
+ * {@code -Dbench.args="--turns 50 --rounds 20 --warmup 10"}. Writes {@code target/bench/chat-clients.md}.
+ */
+public final class ChatClientsBenchmark {
+    static final String SYSTEM = "あなたは役に立つアシスタントです。You answer briefly and precisely.";
+    static final String ANSWER = ("Kaiwa は会話の履歴を管理します。It rebuilds the messages array on every turn, "
+            + "drops reasoning_content, and keeps tool calls with their outputs. ").repeat(4);
+
+    private ChatClientsBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Integer> options = options(args);
+        int turns = options.getOrDefault("turns", 50);
+        int rounds = options.getOrDefault("rounds", 20);
+        int warmup = options.getOrDefault("warmup", 10);
+
+        try (var upstream = new WireMockProcess()) {
+            stub(upstream);
+            String base = upstream.baseUrl() + "/v1";
+            try (var kaiwa = ChatCompletionsAdapter.builder().baseUrl(base).apiKey("sk-bench").model("qwen-plus")
+                    .retryPolicy(RetryPolicy.none()).build()) {
+                OpenAIClient openai = OpenAIOkHttpClient.builder().apiKey("sk-bench").baseUrl(base).maxRetries(0)
+                        .build();
+                try {
+                    List<Scenario> scenarios = List.of(
+                            new Scenario("Kaiwa chat-adapter", "whole", () -> kaiwaWhole(kaiwa, turns)),
+                            new Scenario("openai-java", "whole", () -> openaiWhole(openai, turns)),
+                            new Scenario("Kaiwa chat-adapter", "streamed", () -> kaiwaStreamed(kaiwa, turns)),
+                            new Scenario("openai-java", "streamed", () -> openaiStreamed(openai, turns)));
+                    String only = System.getenv("BENCH_ONLY");
+                    if (only != null) {
+                        // Profiling aid: run one scenario alone, e.g. under JFR.
+                        Scenario s = scenarios.get(Integer.parseInt(only));
+                        for (int i = 0; i < warmup + rounds; i++) {
+                            s.run();
+                        }
+                        System.exit(0);
+                    }
+                    for (Scenario s : scenarios) {
+                        for (int i = 0; i < warmup; i++) {
+                            s.run();
+                        }
+                    }
+                    // Interleaved blocks, so drift in the machine's load falls on both clients alike.
+                    for (int block = 0; block < 2; block++) {
+                        for (Scenario s : scenarios) {
+                            System.gc();
+                            Measure m = Measure.start();
+                            for (int i = 0; i < rounds / 2; i++) {
+                                s.run();
+                            }
+                            long[] spent = m.stop();
+                            s.cpuNanos += spent[0];
+                            s.allocated += spent[1];
+                            s.turns += (long) (rounds / 2) * turns;
+                        }
+                    }
+                    report(scenarios, turns, rounds);
+                } finally {
+                    openai.close();
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void stub(WireMockProcess upstream) {
+        upstream.admin.register(post(urlEqualTo("/v1/chat/completions")).atPriority(1)
+                .withRequestBody(containing("\"stream\":true")).willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "text/event-stream").withBody(streamBody())));
+        upstream.admin.register(post(urlEqualTo("/v1/chat/completions")).atPriority(2).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody(wholeBody())));
+    }
+
+    static String wholeBody() {
+        return "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1769084048,\"model\":\"qwen-plus\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + ANSWER + "\"},"
+                + "\"finish_reason\":\"stop\",\"logprobs\":null}],\"usage\":{\"prompt_tokens\":1200,"
+                + "\"completion_tokens\":150,\"total_tokens\":1350,\"prompt_tokens_details\":{\"cached_tokens\":1024}}}";
+    }
+
+    static String streamBody() {
+        var sb = new StringBuilder();
+        String head = "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1769084048,"
+                + "\"model\":\"qwen-plus\",\"choices\":[{\"index\":0,\"delta\":";
+        sb.append(head).append("{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+        for (int i = 0; i < ANSWER.length(); i += 12) {
+            String piece = ANSWER.substring(i, Math.min(ANSWER.length(), i + 12));
+            sb.append(head).append("{\"content\":\"").append(piece).append("\"},\"finish_reason\":null}]}\n\n");
+        }
+        sb.append(head).append("{},\"finish_reason\":\"stop\"}]}\n\n");
+        sb.append("data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1769084048,"
+                + "\"model\":\"qwen-plus\",\"choices\":[],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":150,"
+                + "\"total_tokens\":1350}}\n\n");
+        sb.append("data: [DONE]\n\n");
+        return sb.toString();
+    }
+
+    static String question(int turn) {
+        return "質問 " + turn + ": what changed since the last answer, and why does it matter?";
+    }
+
+    private static void kaiwaWhole(ChatCompletionsAdapter adapter, int turns) {
+        Conversation c = Conversation.builder().instructions(SYSTEM).build();
+        for (int t = 1; t <= turns; t++) {
+            Turn turn = adapter.send(c, List.of(MessageItem.user(question(t)))).await().indefinitely();
+            c = c.withTurn(turn);
+        }
+        check(c.turns().get(turns - 1).outputText());
+    }
+
+    private static void kaiwaStreamed(ChatCompletionsAdapter adapter, int turns) {
+        Conversation c = Conversation.builder().instructions(SYSTEM).build();
+        for (int t = 1; t <= turns; t++) {
+            StreamEvent last = adapter.stream(c, List.of(MessageItem.user(question(t)))).collect().last().await()
+                    .indefinitely();
+            c = c.withTurn(((StreamEvent.Completed) last).turn());
+        }
+        check(c.turns().get(turns - 1).outputText());
+    }
+
+    private static void openaiWhole(OpenAIClient client, int turns) {
+        var history = new ArrayList<ChatCompletionMessageParam>();
+        history.add(ChatCompletionMessageParam
+                .ofSystem(ChatCompletionSystemMessageParam.builder().content(SYSTEM).build()));
+        String last = null;
+        for (int t = 1; t <= turns; t++) {
+            history.add(ChatCompletionMessageParam
+                    .ofUser(ChatCompletionUserMessageParam.builder().content(question(t)).build()));
+            ChatCompletion completion = client.chat().completions()
+                    .create(ChatCompletionCreateParams.builder().model("qwen-plus").messages(history).build());
+            var message = completion.choices().get(0).message();
+            history.add(ChatCompletionMessageParam.ofAssistant(message.toParam()));
+            last = message.content().orElse("");
+        }
+        check(last);
+    }
+
+    private static void openaiStreamed(OpenAIClient client, int turns) {
+        var history = new ArrayList<ChatCompletionMessageParam>();
+        history.add(ChatCompletionMessageParam
+                .ofSystem(ChatCompletionSystemMessageParam.builder().content(SYSTEM).build()));
+        String last = null;
+        for (int t = 1; t <= turns; t++) {
+            history.add(ChatCompletionMessageParam
+                    .ofUser(ChatCompletionUserMessageParam.builder().content(question(t)).build()));
+            var params = ChatCompletionCreateParams.builder().model("qwen-plus").messages(history)
+                    .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+            var accumulator = ChatCompletionAccumulator.create();
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+                stream.stream().forEach(accumulator::accumulate);
+            }
+            var message = accumulator.chatCompletion().choices().get(0).message();
+            history.add(ChatCompletionMessageParam.ofAssistant(message.toParam()));
+            last = message.content().orElse("");
+        }
+        check(last);
+    }
+
+    private static void check(String answer) {
+        if (!ANSWER.equals(answer)) {
+            throw new IllegalStateException("unexpected answer: " + answer);
+        }
+    }
+
+    private static void report(List<Scenario> scenarios, int turns, int rounds) throws IOException {
+        var out = new StringBuilder();
+        out.append("Client cost per turn, ").append(turns).append("-turn Chat Completions conversation, ")
+                .append(rounds).append(" conversations per row, JDK ").append(System.getProperty("java.version"))
+                .append("\n\n| client | answers | CPU per turn | allocated per turn |\n|---|---|---|---|\n");
+        for (Scenario s : scenarios) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f µs | %.1f KiB |%n", s.client, s.mode,
+                    s.cpuNanos / 1e3 / s.turns, s.allocated / 1024.0 / s.turns));
+        }
+        out.append('\n');
+        for (int i = 0; i + 1 < scenarios.size(); i += 2) {
+            Scenario k = scenarios.get(i);
+            Scenario o = scenarios.get(i + 1);
+            out.append(String.format(Locale.ROOT, "- %s: Kaiwa uses %.2fx the CPU and %.2fx the allocation of "
+                    + "openai-java (goal: at most 0.5x)%n", k.mode, (double) k.cpuNanos / o.cpuNanos,
+                    (double) k.allocated / o.allocated));
+        }
+        System.out.println(out);
+        Path file = Path.of("target", "bench", "chat-clients.md");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, out, StandardCharsets.UTF_8);
+    }
+
+    static Map<String, Integer> options(String[] args) {
+        var map = new LinkedHashMap<String, Integer>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            map.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
+        }
+        return map;
+    }
+
+    /** One client doing one kind of conversation, and what it has cost so far. */
+    static final class Scenario {
+        final String client;
+        final String mode;
+        final Runnable conversation;
+        long cpuNanos;
+        long allocated;
+        long turns;
+
+        Scenario(String client, String mode, Runnable conversation) {
+            this.client = client;
+            this.mode = mode;
+            this.conversation = conversation;
+        }
+
+        void run() {
+            conversation.run();
+        }
+    }
+}
