@@ -28,9 +28,16 @@ final class WireMockProcess implements AutoCloseable {
             throw new IOException(e);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", jar, "wiremock.Run", "--port",
-                Integer.toString(port), "--bind-address", "127.0.0.1", "--no-request-journal", "--disable-banner",
-                "--container-threads", "32")).redirectErrorStream(true)
+        var command = new java.util.ArrayList<String>();
+        String cpu = System.getProperty("bench.upstream.cpu");
+        if (cpu != null && new File("/usr/bin/taskset").canExecute()) {
+            // Pinning the upstream to its own core keeps it from competing with the clients being measured.
+            command.addAll(List.of("/usr/bin/taskset", "-c", cpu));
+        }
+        command.addAll(List.of(java, "-Xmx512m", "-cp", jar, "wiremock.Run", "--port", Integer.toString(port),
+                "--bind-address", "127.0.0.1", "--no-request-journal", "--disable-banner", "--container-threads",
+                "32"));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "kaiwa-bench-wiremock.log")).start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {

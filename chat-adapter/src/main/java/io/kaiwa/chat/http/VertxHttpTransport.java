@@ -21,6 +21,7 @@ import io.kaiwa.core.http.HttpTransport;
 import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -48,6 +49,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final HttpClient client;
+    private final Context home;
 
     private VertxHttpTransport(Vertx vertx, boolean ownsVertx, Duration connectTimeout, int maxConnections) {
         this.vertx = vertx;
@@ -56,6 +58,20 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .setTryUseCompression(false);
         this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
+        this.home = vertx.getOrCreateContext();
+    }
+
+    /**
+     * Runs a request's start on a Vert.x context: the caller's own when it is on one (inside Quarkus, the request's
+     * event loop), else this transport's. Vert.x would otherwise make a new context for every call from a plain
+     * thread, and its callbacks would hop between event loops.
+     */
+    private void onContext(Runnable start) {
+        if (Vertx.currentContext() != null) {
+            start.run();
+        } else {
+            home.runOnContext(v -> start.run());
+        }
     }
 
     /**
@@ -79,7 +95,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
         return Uni.createFrom().<HttpResponse>emitter(emitter -> {
             var exchange = new Exchange<HttpResponse>(vertx, request, emitter::complete, emitter::fail);
             emitter.onTermination(exchange::abandon);
-            client.request(options(request)).onComplete(opened -> {
+            onContext(() -> client.request(options(request)).onComplete(opened -> {
                 if (opened.failed()) {
                     exchange.fail(failure(opened.cause(), request));
                     return;
@@ -98,7 +114,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
                                 exchange.fail(failure(answered.cause(), request));
                             }
                         });
-            });
+            }));
         });
     }
 
@@ -107,7 +123,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
         return Uni.createFrom().<HttpStream>emitter(emitter -> {
             var exchange = new Exchange<HttpStream>(vertx, request, emitter::complete, emitter::fail);
             emitter.onTermination(exchange::abandon);
-            client.request(options(request)).onComplete(opened -> {
+            onContext(() -> client.request(options(request)).onComplete(opened -> {
                 if (opened.failed()) {
                     exchange.fail(failure(opened.cause(), request));
                     return;
@@ -130,7 +146,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
                         req.reset();
                     }
                 });
-            });
+            }));
         });
     }
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,7 @@ import io.kaiwa.core.http.UpstreamClient;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.spi.TokenEstimator;
+import io.kaiwa.core.sse.SseEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -104,30 +106,44 @@ public final class ChatEngine {
         return Multi.createFrom().deferred(() -> {
             Prepared p = prepare(conversation, input, true);
             var turn = new TurnAssembler(input, p.startedAt, settings.clock());
-            return client.open(p.request).onItem().transformToMulti(stream -> UpstreamClient.<StreamEvent>events(
-                    stream, (event, out) -> {
-                        if (turn.isFinished()) {
-                            return;
+            return client.open(p.request).onItem().transformToMulti(stream -> UpstreamClient.events(stream,
+                    new UpstreamClient.EventHandler<StreamEvent>() {
+                        private final List<StreamEvent> out = new ArrayList<>(8);
+
+                        @Override
+                        public void onEvent(SseEvent event, Consumer<StreamEvent> emit) {
+                            if (turn.isFinished()) {
+                                return;
+                            }
+                            KaiwaException error = wire.readEvent(event, turn);
+                            if (error != null) {
+                                turn.fail(error);
+                            } else if (event.isDone()) {
+                                calibrate(p, turn.complete());
+                            }
+                            flush(emit);
                         }
-                        KaiwaException error = wire.readEvent(event, turn);
-                        if (error != null) {
-                            turn.fail(error);
-                        } else if (event.isDone()) {
+
+                        @Override
+                        public void onEnd(Consumer<StreamEvent> emit) {
+                            if (turn.isFinished()) {
+                                return;
+                            }
+                            if (!turn.endedCleanly()) {
+                                throw new ConnectionException("the stream ended before the answer was complete", 0,
+                                        null, null);
+                            }
                             calibrate(p, turn.complete());
+                            flush(emit);
                         }
-                        turn.drainTo(out);
-                    }).onCompletion().switchTo(() -> {
-                        if (turn.isFinished()) {
-                            return Multi.createFrom().empty();
+
+                        private void flush(Consumer<StreamEvent> emit) {
+                            turn.drainTo(out);
+                            for (StreamEvent e : out) {
+                                emit.accept(e);
+                            }
+                            out.clear();
                         }
-                        if (!turn.endedCleanly()) {
-                            return Multi.createFrom().failure(new ConnectionException(
-                                    "the stream ended before the answer was complete", 0, null, null));
-                        }
-                        calibrate(p, turn.complete());
-                        var last = new ArrayList<StreamEvent>(4);
-                        turn.drainTo(last);
-                        return Multi.createFrom().iterable(last);
                     }));
         });
     }

@@ -4,12 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.kaiwa.core.exception.ConnectionException;
@@ -174,30 +172,78 @@ public final class UpstreamClient {
      * @return the events, in order
      */
     public static Multi<SseEvent> events(HttpStream stream) {
-        return events(stream, (event, out) -> out.add(event));
+        return events(stream, new EventHandler<SseEvent>() {
+            @Override
+            public void onEvent(SseEvent event, Consumer<SseEvent> emit) {
+                emit.accept(event);
+            }
+
+            @Override
+            public void onEnd(Consumer<SseEvent> emit) {
+            }
+        });
     }
 
     /**
-     * Decodes a streamed answer as server-sent events and maps each to what the caller streams, in one step per
-     * received chunk. A body that ends inside an event fails with {@link ConnectionException}.
+     * What an adapter makes of a stream's events.
+     *
+     * @param <T> what the adapter streams
+     */
+    public interface EventHandler<T> {
+        /**
+         * @param event one decoded event
+         * @param emit passes on what it means, any number of items; may throw a
+         *        {@link io.kaiwa.core.exception.KaiwaException} to fail the stream
+         */
+        void onEvent(SseEvent event, Consumer<T> emit);
+
+        /**
+         * Called once the body has ended cleanly (not inside an event).
+         *
+         * @param emit passes on any closing items; may throw to fail the stream (a truncated answer)
+         */
+        void onEnd(Consumer<T> emit);
+    }
+
+    /**
+     * Decodes a streamed answer and maps its events straight from the transport's callbacks, with no operator per
+     * chunk. A body that ends inside an event fails with {@link ConnectionException}; cancelling the result cancels
+     * the body, which closes the connection.
      *
      * @param stream the answer, whose body has not been subscribed to
-     * @param mapper adds what one event means to the list it is given (nothing, one item or several); runs on the
-     *        transport's thread, in order
+     * @param handler maps events; runs on the transport's thread, in order
      * @param <T> what the stream carries
      * @return the mapped items, in order
      */
-    public static <T> Multi<T> events(HttpStream stream, BiConsumer<SseEvent, List<T>> mapper) {
-        return Multi.createFrom().deferred(() -> {
+    public static <T> Multi<T> events(HttpStream stream, EventHandler<T> handler) {
+        return Multi.createFrom().emitter(emitter -> {
             var decoder = new SseDecoder();
-            return stream.body().onItem().<T>transformToIterable(chunk -> {
-                List<T> out = new ArrayList<>(8);
-                decoder.feed(chunk, 0, chunk.length, event -> mapper.accept(event, out));
-                return out;
-            }).onCompletion().switchTo(() -> decoder.hasPartialEvent()
-                    ? Multi.createFrom().failure(new ConnectionException(
-                            "the event stream ended inside an event: the connection was cut", 0, null, null))
-                    : Multi.createFrom().empty());
+            Consumer<T> emit = emitter::emit;
+            Consumer<SseEvent> onEvent = event -> handler.onEvent(event, emit);
+            var subscription = stream.body().subscribe().with(chunk -> {
+                if (emitter.isCancelled()) {
+                    return;
+                }
+                try {
+                    decoder.feed(chunk, 0, chunk.length, onEvent);
+                } catch (RuntimeException e) {
+                    // Failing the emitter cancels the body through onTermination, closing the connection.
+                    emitter.fail(e);
+                }
+            }, emitter::fail, () -> {
+                if (decoder.hasPartialEvent()) {
+                    emitter.fail(new ConnectionException(
+                            "the event stream ended inside an event: the connection was cut", 0, null, null));
+                    return;
+                }
+                try {
+                    handler.onEnd(emit);
+                    emitter.complete();
+                } catch (RuntimeException e) {
+                    emitter.fail(e);
+                }
+            });
+            emitter.onTermination(subscription::cancel);
         });
     }
 
