@@ -41,8 +41,11 @@ import io.kaiwa.core.item.MessageItem;
  * time and allocated bytes are the clients' alone.
  *
  * <p>
- * Run: {@code ./mvnw -Pbench -pl integration-tests -am verify -DskipTests}; options with
- * {@code -Dbench.args="--turns 50 --rounds 20 --warmup 10"}. Writes {@code target/bench/chat-clients.md}.
+ * Run: {@code ./mvnw install -DskipTests && ./mvnw -Pbench -pl integration-tests verify}; options with
+ * {@code -Dbench.args="--turns 50 --rounds 40 --warmup 40"}. Writes {@code target/bench/chat-clients.md}. For
+ * steadier figures run the JVM pinned to one core and the upstream to another:
+ * {@code taskset -c 0 java -Dbench.upstream.cpu=1 -cp ... io.kaiwa.bench.ChatClientsBenchmark ...}; with
+ * {@code BENCH_ONLY=n} one scenario runs alone, for a profiler.
  */
 public final class ChatClientsBenchmark {
     static final String SYSTEM = "あなたは役に立つアシスタントです。You answer briefly and precisely.";
