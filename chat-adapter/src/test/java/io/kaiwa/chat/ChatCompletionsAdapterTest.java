@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.kaiwa.chat.Fixtures.DONE;
 import static io.kaiwa.chat.Fixtures.WAIT;
 import static io.kaiwa.chat.Fixtures.chatAnswer;
@@ -20,15 +19,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.kaiwa.core.Conversation;
@@ -48,26 +43,11 @@ import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.ReasoningItem;
 import io.kaiwa.core.item.Role;
 import io.kaiwa.core.spi.TokenEstimator;
-import io.vertx.core.Vertx;
 
-class ChatCompletionsAdapterTest {
-    @RegisterExtension
-    static WireMockExtension upstream = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
+class ChatCompletionsAdapterTest extends UpstreamTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-22T10:00:00Z"), ZoneOffset.UTC);
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
 
     static ChatCompletionsAdapter.Builder adapter() {
         return ChatCompletionsAdapter.builder().baseUrl(upstream.baseUrl() + "/compatible-mode/v1").apiKey("sk-test")

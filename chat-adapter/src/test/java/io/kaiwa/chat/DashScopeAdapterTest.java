@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.kaiwa.chat.Fixtures.WAIT;
 import static io.kaiwa.chat.Fixtures.quote;
 import static io.kaiwa.chat.Fixtures.seed;
@@ -16,15 +15,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.kaiwa.core.Conversation;
@@ -39,28 +34,11 @@ import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.ReasoningItem;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
-import io.vertx.core.Vertx;
 
-class DashScopeAdapterTest {
+class DashScopeAdapterTest extends UpstreamTest {
     private static final String TEXT = "/api/v1/services/aigc/text-generation/generation";
     private static final String MULTIMODAL = "/api/v1/services/aigc/multimodal-generation/generation";
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @RegisterExtension
-    static WireMockExtension upstream = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
-
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
 
     private static DashScopeAdapter.Builder adapter() {
         return DashScopeAdapter.builder().baseUrl(upstream.baseUrl() + "/api/v1").apiKey("sk-test").model("qwen-plus")

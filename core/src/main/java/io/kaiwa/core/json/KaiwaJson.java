@@ -96,15 +96,7 @@ public final class KaiwaJson {
      * @throws InvalidPayloadException when it is not well-formed JSON
      */
     public static JsonNode parse(String json) {
-        try {
-            JsonNode node = MAPPER.readTree(json);
-            if (node == null || node.isMissingNode()) {
-                throw new InvalidPayloadException("", "empty JSON document", null);
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new InvalidPayloadException("", "malformed JSON: " + e.getOriginalMessage(), e);
-        }
+        return parse(() -> MAPPER.readTree(json));
     }
 
     /**
@@ -113,12 +105,22 @@ public final class KaiwaJson {
      * @throws InvalidPayloadException when they are not well-formed JSON
      */
     public static JsonNode parse(byte[] json) {
+        return parse(() -> MAPPER.readTree(json));
+    }
+
+    private interface TreeRead {
+        JsonNode read() throws IOException;
+    }
+
+    private static JsonNode parse(TreeRead read) {
         try {
-            JsonNode node = MAPPER.readTree(json);
+            JsonNode node = read.read();
             if (node == null || node.isMissingNode()) {
                 throw new InvalidPayloadException("", "empty JSON document", null);
             }
             return node;
+        } catch (JsonProcessingException e) {
+            throw new InvalidPayloadException("", "malformed JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new InvalidPayloadException("", "malformed JSON: " + e.getMessage(), e);
         }
