@@ -16,10 +16,12 @@ final class Measure {
 
     private final long cpuStart;
     private final Map<Long, Long> allocatedStart;
+    private final Map<Long, Long> appCpuStart;
 
     private Measure() {
         THREADS.setThreadAllocatedMemoryEnabled(true);
         allocatedStart = allocatedByThread();
+        appCpuStart = applicationCpuByThread();
         cpuStart = OS.getProcessCpuTime();
     }
 
@@ -27,15 +29,37 @@ final class Measure {
         return new Measure();
     }
 
-    /** @return CPU nanoseconds and allocated bytes since {@link #start()} */
+    /**
+     * @return since {@link #start()}: the process's CPU nanoseconds, the bytes its threads allocated, and the CPU
+     *         nanoseconds of its application threads alone (JIT compiler threads excluded: their work is warm-up
+     *         left over, charged to whichever client happens to run)
+     */
     long[] stop() {
         long cpu = OS.getProcessCpuTime() - cpuStart;
+        long appCpu = 0;
+        for (Map.Entry<Long, Long> e : applicationCpuByThread().entrySet()) {
+            appCpu += e.getValue() - appCpuStart.getOrDefault(e.getKey(), 0L);
+        }
         Map<Long, Long> now = allocatedByThread();
         long allocated = 0;
         for (Map.Entry<Long, Long> e : now.entrySet()) {
             allocated += e.getValue() - allocatedStart.getOrDefault(e.getKey(), 0L);
         }
-        return new long[]{cpu, allocated};
+        return new long[]{cpu, allocated, appCpu};
+    }
+
+    private static Map<Long, Long> applicationCpuByThread() {
+        var map = new HashMap<Long, Long>();
+        for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info == null || info.getThreadName().contains("CompilerThread")) {
+                continue;
+            }
+            long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+            if (cpu >= 0) {
+                map.put(info.getThreadId(), cpu);
+            }
+        }
+        return map;
     }
 
     private static Map<Long, Long> allocatedByThread() {
