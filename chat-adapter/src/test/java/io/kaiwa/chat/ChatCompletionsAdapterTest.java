@@ -279,6 +279,23 @@ class ChatCompletionsAdapterTest extends UpstreamTest {
         }
 
         @Test
+        void anEmptyAnswerStillEndsWithAnAnnouncedAssistantMessage() {
+            try (var adapter = adapter().build()) {
+                stream(chunk("e", "{\"role\":\"assistant\",\"content\":\"\"}", null) + chunk("e", "{}", "stop")
+                        + DONE);
+
+                List<StreamEvent> events = adapter.stream(Conversation.create(), List.of(MessageItem.user("...")))
+                        .collect().asList().await().atMost(WAIT);
+
+                assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly("ItemAdded",
+                        "ItemDone", "Completed");
+                assertThat(((StreamEvent.Completed) events.get(2)).turn().output())
+                        .containsExactly(new MessageItem(null, Role.ASSISTANT, List.of(new OutputText("")), "completed",
+                                null));
+            }
+        }
+
+        @Test
         void marksALengthCutAnswerIncomplete() {
             try (var adapter = adapter().build()) {
                 stream(chunk("l", "{\"content\":\"partial\"}", "length") + DONE);

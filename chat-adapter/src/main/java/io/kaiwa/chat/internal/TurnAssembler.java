@@ -178,6 +178,10 @@ public final class TurnAssembler {
         List<Item> output = output();
         for (int i = 0; i < output.size(); i++) {
             Item item = output.get(i);
+            if (i >= nextIndex) {
+                // The empty answer output() adds was never announced while streaming.
+                events.add(new StreamEvent.ItemAdded(i, item));
+            }
             if (item instanceof FunctionCallItem c) {
                 events.add(new StreamEvent.ToolCallProgress(c.callId(), i, "function", ToolCallPhase.COMPLETED,
                         null));
