@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +29,17 @@ import com.openai.models.chat.completions.ChatCompletionSystemMessageParam;
 import com.openai.models.chat.completions.ChatCompletionUserMessageParam;
 
 import io.kaiwa.chat.ChatCompletionsAdapter;
+import io.kaiwa.chat.http.VertxHttpTransport;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.http.HttpRequest;
+import io.kaiwa.core.http.HttpResponse;
+import io.kaiwa.core.http.HttpStream;
+import io.kaiwa.core.http.HttpTransport;
 import io.kaiwa.core.http.RetryPolicy;
 import io.kaiwa.core.item.MessageItem;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Client-side cost per turn of Kaiwa's chat adapter against the official {@code com.openai:openai-java} client,
@@ -106,7 +113,7 @@ public final class ChatClientsBenchmark {
                             s.appCpuNanos += spent[2];
                         }
                     }
-                    report(scenarios, turns, rounds);
+                    report(scenarios, turns, rounds, requestSizes(base, turns));
                 } finally {
                     openai.close();
                 }
@@ -214,7 +221,33 @@ public final class ChatClientsBenchmark {
         }
     }
 
-    private static void report(List<Scenario> scenarios, int turns, int rounds) throws IOException {
+    /** @return the request body size of every turn of one conversation, as the transport sent them */
+    static List<Integer> requestSizes(String base, int turns) {
+        var sizes = new ArrayList<Integer>();
+        try (var vertxTransport = VertxHttpTransport.create(null, Duration.ofSeconds(10), 4)) {
+            HttpTransport recording = new HttpTransport() {
+                @Override
+                public Uni<HttpResponse> send(HttpRequest request) {
+                    sizes.add(request.body().remaining());
+                    return vertxTransport.send(request);
+                }
+
+                @Override
+                public Uni<HttpStream> open(HttpRequest request) {
+                    sizes.add(request.body().remaining());
+                    return vertxTransport.open(request);
+                }
+            };
+            try (var adapter = ChatCompletionsAdapter.builder().baseUrl(base).apiKey("sk-bench").model("qwen-plus")
+                    .transport(recording).build()) {
+                kaiwaWhole(adapter, turns);
+            }
+        }
+        return sizes;
+    }
+
+    private static void report(List<Scenario> scenarios, int turns, int rounds, List<Integer> sizes)
+            throws IOException {
         var out = new StringBuilder();
         out.append("Client cost per turn, ").append(turns).append("-turn Chat Completions conversation, ")
                 .append(rounds).append(" conversations per row, JDK ").append(System.getProperty("java.version"))
@@ -239,6 +272,11 @@ public final class ChatClientsBenchmark {
                     ratios.get(ratios.size() / 2), (double) k.appCpuNanos / o.appCpuNanos,
                     (double) k.allocated / o.allocated));
         }
+        out.append(String.format(Locale.ROOT,
+                "%nRequest body bytes sent by the chat adapter (the history grows every turn): "
+                        + "turn 1: %d, turn 10: %d, turn %d: %d%n",
+                sizes.get(0), sizes.get(Math.min(9, sizes.size() - 1)),
+                sizes.size(), sizes.get(sizes.size() - 1)));
         System.out.println(out);
         Path file = Path.of("target", "bench", "chat-clients.md");
         Files.createDirectories(file.getParent());
