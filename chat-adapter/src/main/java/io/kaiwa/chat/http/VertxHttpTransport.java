@@ -25,6 +25,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -85,9 +86,14 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be positive");
         }
-        return vertx == null
-                ? new VertxHttpTransport(Vertx.vertx(), true, connectTimeout, maxConnections)
-                : new VertxHttpTransport(vertx, false, connectTimeout, maxConnections);
+        if (vertx != null) {
+            return new VertxHttpTransport(vertx, false, connectTimeout, maxConnections);
+        }
+        // A private instance uses Netty's native epoll where its library is present (this module ships it for
+        // Linux): fewer system calls per request than Java NIO. Two event loops serve a client well.
+        var options = new VertxOptions().setPreferNativeTransport(true)
+                .setEventLoopPoolSize(Math.min(2, Runtime.getRuntime().availableProcessors()));
+        return new VertxHttpTransport(Vertx.vertx(options), true, connectTimeout, maxConnections);
     }
 
     @Override
@@ -256,6 +262,11 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
                     cause);
         }
         return new ConnectionException("connection to " + request.uri() + " failed: " + cause, 0, null, cause);
+    }
+
+    /** @return whether the Vert.x instance runs on Netty's native transport rather than Java NIO */
+    public boolean nativeTransport() {
+        return vertx.isNativeTransportEnabled();
     }
 
     /** Stops the private Vert.x instance, if this transport started one; a shared one is left running. */
