@@ -1,5 +1,9 @@
 package io.kaiwa.chat.internal;
 
+import static io.kaiwa.core.json.JsonFields.array;
+import static io.kaiwa.core.json.JsonFields.count;
+import static io.kaiwa.core.json.JsonFields.object;
+
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -7,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.json.JsonFields;
 
 /**
  * Feeds Chat Completions and DashScope native answers, whole or streamed, into a {@link TurnAssembler}: the one
@@ -26,7 +31,7 @@ public final class AnswerReader {
      */
     public static void chat(JsonNode root, TurnAssembler into) {
         object(root, "");
-        into.id(text(root, "id", ""));
+        into.id(JsonFields.string(root, "id", ""));
         JsonNode choices = root.get("choices");
         if (choices != null && !choices.isNull()) {
             array(choices, "choices");
@@ -41,7 +46,7 @@ public final class AnswerReader {
                 if (message != null && !message.isNull()) {
                     message(message, path + (choice.has("delta") ? ".delta" : ".message"), into);
                 }
-                into.finish(text(choice, "finish_reason", path));
+                into.finish(JsonFields.string(choice, "finish_reason", path));
             }
         }
         JsonNode usage = root.get("usage");
@@ -59,7 +64,7 @@ public final class AnswerReader {
      */
     public static void dashScope(JsonNode root, TurnAssembler into) {
         object(root, "");
-        into.id(text(root, "request_id", ""));
+        into.id(JsonFields.string(root, "request_id", ""));
         JsonNode output = root.get("output");
         if (output != null && !output.isNull()) {
             object(output, "output");
@@ -72,11 +77,11 @@ public final class AnswerReader {
                     if (message != null && !message.isNull()) {
                         message(message, "output.choices[0].message", into);
                     }
-                    into.finish(text(choice, "finish_reason", "output.choices[0]"));
+                    into.finish(JsonFields.string(choice, "finish_reason", "output.choices[0]"));
                 }
             } else {
-                into.content(text(output, "text", "output"));
-                into.finish(text(output, "finish_reason", "output"));
+                into.content(JsonFields.string(output, "text", "output"));
+                into.finish(JsonFields.string(output, "finish_reason", "output"));
             }
         }
         JsonNode usage = root.get("usage");
@@ -87,7 +92,7 @@ public final class AnswerReader {
 
     private static void message(JsonNode message, String path, TurnAssembler into) {
         object(message, path);
-        into.reasoning(text(message, "reasoning_content", path));
+        into.reasoning(JsonFields.string(message, "reasoning_content", path));
         JsonNode content = message.get("content");
         if (content != null && !content.isNull()) {
             if (content.isTextual()) {
@@ -95,12 +100,11 @@ public final class AnswerReader {
             } else if (content.isArray()) {
                 // DashScope multimodal answers: [{"text": ...}]; some OpenAI-compatible servers: [{"type":"text"}].
                 for (int i = 0; i < content.size(); i++) {
-                    into.content(text(object(content.get(i), path + ".content[" + i + "]"), "text",
+                    into.content(JsonFields.string(object(content.get(i), path + ".content[" + i + "]"), "text",
                             path + ".content[" + i + "]"));
                 }
             } else {
-                throw new InvalidPayloadException(path + ".content", "expected a string or an array, got "
-                        + kind(content), null);
+                throw JsonFields.wrongType(path + ".content", "a string or an array", content);
             }
         }
         JsonNode refusal = message.get("refusal");
@@ -120,7 +124,7 @@ public final class AnswerReader {
                 String arguments = null;
                 if (function != null && !function.isNull()) {
                     object(function, callPath + ".function");
-                    name = text(function, "name", callPath + ".function");
+                    name = JsonFields.string(function, "name", callPath + ".function");
                     JsonNode args = function.get("arguments");
                     // Some servers send arguments as a JSON object rather than its text.
                     arguments = args == null || args.isNull()
@@ -129,7 +133,7 @@ public final class AnswerReader {
                                     ? args.textValue()
                                     : args.toString();
                 }
-                into.toolCall(position, text(call, "id", callPath), name, arguments);
+                into.toolCall(position, JsonFields.string(call, "id", callPath), name, arguments);
             }
         }
     }
@@ -172,46 +176,5 @@ public final class AnswerReader {
             }
         }
         return new Usage(in, out, total, cached, reasoning, tools);
-    }
-
-    private static JsonNode object(JsonNode node, String path) {
-        if (node == null || !node.isObject()) {
-            throw new InvalidPayloadException(path, "expected an object, got " + kind(node), null);
-        }
-        return node;
-    }
-
-    private static void array(JsonNode node, String path) {
-        if (!node.isArray()) {
-            throw new InvalidPayloadException(path, "expected an array, got " + kind(node), null);
-        }
-    }
-
-    private static String text(JsonNode node, String field, String path) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new InvalidPayloadException(path.isEmpty() ? field : path + "." + field,
-                    "expected a string, got " + kind(n), null);
-        }
-        return n.textValue();
-    }
-
-    private static long count(JsonNode node, String field, String path) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull() || n.isMissingNode()) {
-            return 0;
-        }
-        if (!n.isIntegralNumber() || n.longValue() < 0) {
-            throw new InvalidPayloadException(path + "." + field, "expected a non-negative integer, got " + kind(n),
-                    null);
-        }
-        return n.longValue();
-    }
-
-    private static String kind(JsonNode n) {
-        return n == null || n.isMissingNode() ? "nothing" : n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 }

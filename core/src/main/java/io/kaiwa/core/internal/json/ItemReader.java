@@ -1,18 +1,18 @@
 package io.kaiwa.core.internal.json;
 
-import static io.kaiwa.core.internal.json.Fields.array;
-import static io.kaiwa.core.internal.json.Fields.child;
-import static io.kaiwa.core.internal.json.Fields.count;
-import static io.kaiwa.core.internal.json.Fields.extra;
-import static io.kaiwa.core.internal.json.Fields.hasOnly;
-import static io.kaiwa.core.internal.json.Fields.index;
-import static io.kaiwa.core.internal.json.Fields.object;
-import static io.kaiwa.core.internal.json.Fields.optionalArray;
-import static io.kaiwa.core.internal.json.Fields.optionalInt;
-import static io.kaiwa.core.internal.json.Fields.optionalObject;
-import static io.kaiwa.core.internal.json.Fields.requiredString;
-import static io.kaiwa.core.internal.json.Fields.string;
-import static io.kaiwa.core.internal.json.Fields.wrongType;
+import static io.kaiwa.core.json.JsonFields.array;
+import static io.kaiwa.core.json.JsonFields.child;
+import static io.kaiwa.core.json.JsonFields.count;
+import static io.kaiwa.core.json.JsonFields.extra;
+import static io.kaiwa.core.json.JsonFields.hasOnly;
+import static io.kaiwa.core.json.JsonFields.index;
+import static io.kaiwa.core.json.JsonFields.object;
+import static io.kaiwa.core.json.JsonFields.optionalArray;
+import static io.kaiwa.core.json.JsonFields.optionalInt;
+import static io.kaiwa.core.json.JsonFields.optionalObject;
+import static io.kaiwa.core.json.JsonFields.requiredString;
+import static io.kaiwa.core.json.JsonFields.string;
+import static io.kaiwa.core.json.JsonFields.wrongType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +47,7 @@ import io.kaiwa.core.item.Role;
 import io.kaiwa.core.item.UnknownItem;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.core.json.JsonFields;
 
 /**
  * Reads Responses API items, content parts and usage from JSON trees: the one place that knows their wire
@@ -130,7 +131,7 @@ public final class ItemReader {
         String contentPath = child(path, "content");
         List<ContentPart> parts;
         if (content == null || content.isNull()) {
-            throw Fields.missing(contentPath);
+            throw JsonFields.missing(contentPath);
         } else if (content.isTextual()) {
             parts = List.of(role == Role.ASSISTANT
                     ? new OutputText(content.textValue())
@@ -274,7 +275,7 @@ public final class ItemReader {
         String url = string(o, "image_url", path);
         String fileId = string(o, "file_id", path);
         if (url == null && fileId == null) {
-            throw Fields.missing(child(path, "image_url"));
+            throw JsonFields.missing(child(path, "image_url"));
         }
         return new InputImage(url, fileId, string(o, "detail", path), extra(o, IMAGE));
     }
@@ -283,7 +284,7 @@ public final class ItemReader {
         ObjectNode audio = optionalObject(o, "input_audio", path);
         String audioPath = child(path, "input_audio");
         if (audio == null) {
-            throw Fields.missing(audioPath);
+            throw JsonFields.missing(audioPath);
         }
         if (!hasOnly(audio, Set.of("data", "format"))) {
             return new UnknownContent("input_audio", o);
@@ -297,7 +298,7 @@ public final class ItemReader {
         String url = string(o, "file_url", path);
         String data = string(o, "file_data", path);
         if (id == null && url == null && data == null) {
-            throw Fields.missing(child(path, "file_id"));
+            throw JsonFields.missing(child(path, "file_id"));
         }
         return new InputFile(id, url, data, string(o, "filename", path), extra(o, FILE));
     }

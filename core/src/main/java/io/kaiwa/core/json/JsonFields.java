@@ -1,4 +1,4 @@
-package io.kaiwa.core.internal.json;
+package io.kaiwa.core.json;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,36 +11,42 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kaiwa.core.exception.InvalidPayloadException;
 
 /**
- * Typed access to JSON fields that fails with an {@link InvalidPayloadException} naming the field's path. JSON
- * {@code null} and an absent field mean the same: both APIs send either for "not set".
+ * Typed access to JSON fields that fails with an {@link InvalidPayloadException} naming the field's path, for
+ * every reader of provider JSON (core's item codec and the adapters' answer readers). JSON {@code null} and an
+ * absent field mean the same: providers send either for "not set". Paths read like {@code output[2].content}.
  */
-final class Fields {
-    private Fields() {
+public final class JsonFields {
+    private JsonFields() {
     }
 
-    static String child(String path, String field) {
+    /** @return the path of a field of the object at {@code path} */
+    public static String child(String path, String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
 
-    static String index(String path, int i) {
+    /** @return the path of an element of the array at {@code path} */
+    public static String index(String path, int i) {
         return path + "[" + i + "]";
     }
 
-    static ObjectNode object(JsonNode node, String path) {
+    /** @return the node as an object; fails naming {@code path} when it is anything else */
+    public static ObjectNode object(JsonNode node, String path) {
         if (node instanceof ObjectNode o) {
             return o;
         }
         throw wrongType(path, "an object", node);
     }
 
-    static ArrayNode array(JsonNode node, String path) {
+    /** @return the node as an array; fails naming {@code path} when it is anything else */
+    public static ArrayNode array(JsonNode node, String path) {
         if (node instanceof ArrayNode a) {
             return a;
         }
         throw wrongType(path, "an array", node);
     }
 
-    static String string(ObjectNode o, String field, String path) {
+    /** @return the field's text, or {@code null} when absent or null; fails when it is not a string */
+    public static String string(JsonNode o, String field, String path) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -51,7 +57,8 @@ final class Fields {
         return n.textValue();
     }
 
-    static String requiredString(ObjectNode o, String field, String path) {
+    /** @return the field's text; fails when it is absent, null or not a string */
+    public static String requiredString(JsonNode o, String field, String path) {
         String s = string(o, field, path);
         if (s == null) {
             throw missing(child(path, field));
@@ -59,17 +66,20 @@ final class Fields {
         return s;
     }
 
-    static ObjectNode optionalObject(ObjectNode o, String field, String path) {
+    /** @return the field as an object, or {@code null} when absent or null */
+    public static ObjectNode optionalObject(JsonNode o, String field, String path) {
         JsonNode n = o.get(field);
         return n == null || n.isNull() ? null : object(n, child(path, field));
     }
 
-    static ArrayNode optionalArray(ObjectNode o, String field, String path) {
+    /** @return the field as an array, or {@code null} when absent or null */
+    public static ArrayNode optionalArray(JsonNode o, String field, String path) {
         JsonNode n = o.get(field);
         return n == null || n.isNull() ? null : array(n, child(path, field));
     }
 
-    static Integer optionalInt(ObjectNode o, String field, String path) {
+    /** @return the field as an int, or {@code null} when absent or null; fails when not an integer */
+    public static Integer optionalInt(JsonNode o, String field, String path) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
             return null;
@@ -80,7 +90,8 @@ final class Fields {
         return n.intValue();
     }
 
-    static long count(ObjectNode o, String field, String path) {
+    /** @return the field as a non-negative count, 0 when absent or null; fails otherwise */
+    public static long count(JsonNode o, String field, String path) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
             return 0;
@@ -92,7 +103,7 @@ final class Fields {
     }
 
     /** @return whether the object has exactly the given fields and no others */
-    static boolean hasOnly(ObjectNode o, Set<String> fields) {
+    public static boolean hasOnly(ObjectNode o, Set<String> fields) {
         for (Map.Entry<String, JsonNode> e : o.properties()) {
             if (!fields.contains(e.getKey())) {
                 return false;
@@ -102,7 +113,7 @@ final class Fields {
     }
 
     /** @return the fields of {@code o} not in {@code known}, in order; {@code null} when there are none */
-    static Map<String, JsonNode> extra(ObjectNode o, Set<String> known) {
+    public static Map<String, JsonNode> extra(ObjectNode o, Set<String> known) {
         Map<String, JsonNode> extra = null;
         for (Map.Entry<String, JsonNode> e : o.properties()) {
             if (!known.contains(e.getKey())) {
@@ -115,11 +126,13 @@ final class Fields {
         return extra;
     }
 
-    static InvalidPayloadException missing(String path) {
+    /** @return the error for a required field that is absent */
+    public static InvalidPayloadException missing(String path) {
         return new InvalidPayloadException(path, "required field is missing", null);
     }
 
-    static InvalidPayloadException wrongType(String path, String expected, JsonNode actual) {
+    /** @return the error for a field of the wrong JSON type */
+    public static InvalidPayloadException wrongType(String path, String expected, JsonNode actual) {
         String got = actual == null ? "nothing" : actual.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         return new InvalidPayloadException(path, "expected " + expected + ", got " + got, null);
     }
