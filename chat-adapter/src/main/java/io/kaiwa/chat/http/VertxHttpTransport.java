@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.kaiwa.core.exception.ConnectionException;
 import io.kaiwa.core.exception.KaiwaException;
@@ -163,14 +164,14 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
     private static final class Exchange<T> {
         private final Vertx vertx;
         private final HttpRequest request;
-        private final java.util.function.Consumer<T> onItem;
-        private final java.util.function.Consumer<Throwable> onFailure;
+        private final Consumer<T> onItem;
+        private final Consumer<Throwable> onFailure;
         private final AtomicBoolean done = new AtomicBoolean();
         private volatile HttpClientRequest sent;
         private volatile long timer = -1;
 
-        Exchange(Vertx vertx, HttpRequest request, java.util.function.Consumer<T> onItem,
-                java.util.function.Consumer<Throwable> onFailure) {
+        Exchange(Vertx vertx, HttpRequest request, Consumer<T> onItem,
+                Consumer<Throwable> onFailure) {
             this.vertx = vertx;
             this.request = request;
             this.onItem = onItem;

@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -155,10 +159,10 @@ public final class UpstreamClient {
             return Duration.ofNanos((long) (Double.parseDouble(after.trim()) * 1_000_000_000L));
         } catch (NumberFormatException notSeconds) {
             try {
-                var date = java.time.ZonedDateTime.parse(after.trim(),
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
-                return Duration.between(java.time.Instant.now(), date.toInstant());
-            } catch (java.time.format.DateTimeParseException unreadable) {
+                var date = ZonedDateTime.parse(after.trim(),
+                        DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
+                return Duration.between(Instant.now(), date.toInstant());
+            } catch (DateTimeParseException unreadable) {
                 return null;
             }
         }

@@ -1,6 +1,7 @@
 package io.kaiwa.core.json;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -133,7 +134,7 @@ public final class JsonFields {
 
     /** @return the error for a field of the wrong JSON type */
     public static InvalidPayloadException wrongType(String path, String expected, JsonNode actual) {
-        String got = actual == null ? "nothing" : actual.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        String got = actual == null ? "nothing" : actual.getNodeType().name().toLowerCase(Locale.ROOT);
         return new InvalidPayloadException(path, "expected " + expected + ", got " + got, null);
     }
 }
