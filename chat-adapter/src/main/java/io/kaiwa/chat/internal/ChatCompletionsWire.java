@@ -74,14 +74,9 @@ public final class ChatCompletionsWire implements Wire {
         JsonNode root = KaiwaJson.parse(event.data());
         if (root.has("error")) {
             // OpenAI-compatible servers report a failure mid-stream as an error object in a data line.
-            return error(200, event.data().getBytes(StandardCharsets.UTF_8));
+            return UpstreamErrors.map(200, Map.of(), event.data().getBytes(StandardCharsets.UTF_8));
         }
         AnswerReader.chat(root, into);
         return null;
-    }
-
-    @Override
-    public KaiwaException error(int status, byte[] body) {
-        return UpstreamErrors.map(status, Map.of(), body);
     }
 }

@@ -27,6 +27,7 @@ import io.kaiwa.core.http.BodyBuffer;
 import io.kaiwa.core.http.HttpRequest;
 import io.kaiwa.core.http.HttpResponse;
 import io.kaiwa.core.http.UpstreamClient;
+import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.spi.TokenEstimator;
@@ -55,8 +56,8 @@ public final class ChatEngine {
     public ChatEngine(Settings settings, Wire wire) {
         this.settings = settings;
         this.wire = wire;
-        this.client = new UpstreamClient(settings.transport(), settings.retryPolicy(),
-                (status, headers, body) -> wire.error(status, body));
+        // Both chat APIs answer errors in the shapes UpstreamErrors reads: it is this adapter's one error mapper.
+        this.client = new UpstreamClient(settings.transport(), settings.retryPolicy(), UpstreamErrors::map);
         this.headers = headers(settings, wire, false);
         this.streamHeaders = headers(settings, wire, true);
     }

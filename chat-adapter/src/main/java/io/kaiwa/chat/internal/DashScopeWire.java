@@ -68,18 +68,13 @@ public final class DashScopeWire implements Wire {
     @Override
     public KaiwaException readEvent(SseEvent event, TurnAssembler into) {
         if ("error".equals(event.event())) {
-            return error(200, event.data().getBytes(StandardCharsets.UTF_8));
+            return UpstreamErrors.map(200, Map.of(), event.data().getBytes(StandardCharsets.UTF_8));
         }
         JsonNode root = KaiwaJson.parse(event.data());
         if (!root.has("output") && root.hasNonNull("code") && !root.path("code").asText().isEmpty()) {
-            return error(200, event.data().getBytes(StandardCharsets.UTF_8));
+            return UpstreamErrors.map(200, Map.of(), event.data().getBytes(StandardCharsets.UTF_8));
         }
         AnswerReader.dashScope(root, into);
         return null;
-    }
-
-    @Override
-    public KaiwaException error(int status, byte[] body) {
-        return UpstreamErrors.map(status, Map.of(), body);
     }
 }

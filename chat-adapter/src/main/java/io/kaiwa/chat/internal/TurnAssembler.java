@@ -159,11 +159,6 @@ public final class TurnAssembler {
         return endOfStream || finishReason != null;
     }
 
-    /** @return whether the provider said the answer is finished */
-    public boolean hasFinishReason() {
-        return finishReason != null;
-    }
-
     /** @param out receives the events produced since the last call, in order */
     public void drainTo(List<StreamEvent> out) {
         if (!events.isEmpty()) {

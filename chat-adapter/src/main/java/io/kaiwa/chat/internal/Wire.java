@@ -50,10 +50,4 @@ public interface Wire {
      */
     KaiwaException readEvent(SseEvent event, TurnAssembler into);
 
-    /**
-     * @param status the HTTP status the error came with (200 for an error event)
-     * @param body the error body
-     * @return the exception
-     */
-    KaiwaException error(int status, byte[] body);
 }

@@ -169,26 +169,6 @@ public final class UpstreamClient {
     }
 
     /**
-     * Decodes a streamed answer as server-sent events. A body that ends inside an event fails with
-     * {@link ConnectionException}: the stream was cut.
-     *
-     * @param stream the answer, whose body has not been subscribed to
-     * @return the events, in order
-     */
-    public static Multi<SseEvent> events(HttpStream stream) {
-        return events(stream, new EventHandler<SseEvent>() {
-            @Override
-            public void onEvent(SseEvent event, Consumer<SseEvent> emit) {
-                emit.accept(event);
-            }
-
-            @Override
-            public void onEnd(Consumer<SseEvent> emit) {
-            }
-        });
-    }
-
-    /**
      * What an adapter makes of a stream's events.
      *
      * @param <T> what the adapter streams
