@@ -1,5 +1,6 @@
 package io.kaiwa.chat;
 
+import io.kaiwa.chat.http.HttpAdapterBuilder;
 import io.kaiwa.chat.internal.ChatCompletionsWire;
 import io.kaiwa.chat.internal.ChatEngine;
 
@@ -35,7 +36,7 @@ public final class ChatCompletionsAdapter extends ChatAdapter {
     }
 
     /** Builds a {@link ChatCompletionsAdapter}. */
-    public static final class Builder extends ChatAdapterBuilder<Builder> {
+    public static final class Builder extends HttpAdapterBuilder<Builder> {
         private Builder() {
             super(DASHSCOPE_INTL);
         }

@@ -1,5 +1,6 @@
 package io.kaiwa.chat;
 
+import io.kaiwa.chat.http.HttpAdapterBuilder;
 import io.kaiwa.chat.internal.ChatEngine;
 import io.kaiwa.chat.internal.DashScopeWire;
 
@@ -29,7 +30,7 @@ public final class DashScopeAdapter extends ChatAdapter {
     }
 
     /** Builds a {@link DashScopeAdapter}. */
-    public static final class Builder extends ChatAdapterBuilder<Builder> {
+    public static final class Builder extends HttpAdapterBuilder<Builder> {
         private Builder() {
             super(DASHSCOPE_INTL);
         }

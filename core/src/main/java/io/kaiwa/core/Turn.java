@@ -25,9 +25,11 @@ import io.kaiwa.core.item.Role;
  * @param error why it failed; required when {@code status} is {@link TurnStatus#FAILED}, else usually {@code null}
  * @param startedAt when the request was sent, or {@code null} when unknown
  * @param completedAt when the answer was complete, or {@code null} when unknown
+ * @param chaining how a stateful API's request carried the history (chained or sent again, and why), or
+ *        {@code null} for stateless APIs, which always send it
  */
 public record Turn(String id, List<Item> input, List<Item> output, Usage usage, ProviderResponse providerResponse,
-        TurnStatus status, TurnError error, Instant startedAt, Instant completedAt) {
+        TurnStatus status, TurnError error, Instant startedAt, Instant completedAt, Chaining chaining) {
 
     public Turn {
         input = Copies.list(input, "input");
@@ -50,7 +52,7 @@ public record Turn(String id, List<Item> input, List<Item> output, Usage usage, 
      * @return a completed turn with no usage, provider id or timing
      */
     public static Turn completed(List<Item> input, List<Item> output) {
-        return new Turn(null, input, output, null, null, TurnStatus.COMPLETED, null, null, null);
+        return new Turn(null, input, output, null, null, TurnStatus.COMPLETED, null, null, null, null);
     }
 
     /** @return a builder for a turn */
@@ -61,7 +63,7 @@ public record Turn(String id, List<Item> input, List<Item> output, Usage usage, 
     /** @return a builder initialised with this turn's values */
     public Builder toBuilder() {
         return new Builder().id(id).input(input).output(output).usage(usage).providerResponse(providerResponse)
-                .status(status).error(error).startedAt(startedAt).completedAt(completedAt);
+                .status(status).error(error).startedAt(startedAt).completedAt(completedAt).chaining(chaining);
     }
 
     /** @return how long the exchange took, or {@code null} when the timing is unknown */
@@ -93,6 +95,7 @@ public record Turn(String id, List<Item> input, List<Item> output, Usage usage, 
         private TurnError error;
         private Instant startedAt;
         private Instant completedAt;
+        private Chaining chaining;
 
         private Builder() {
         }
@@ -159,9 +162,16 @@ public record Turn(String id, List<Item> input, List<Item> output, Usage usage, 
             return this;
         }
 
+        /** @param chaining how the history was sent, or {@code null} @return this */
+        public Builder chaining(Chaining chaining) {
+            this.chaining = chaining;
+            return this;
+        }
+
         /** @return the turn; throws {@link IllegalArgumentException} or NPE when a value is invalid */
         public Turn build() {
-            return new Turn(id, input, output, usage, providerResponse, status, error, startedAt, completedAt);
+            return new Turn(id, input, output, usage, providerResponse, status, error, startedAt, completedAt,
+                    chaining);
         }
     }
 }

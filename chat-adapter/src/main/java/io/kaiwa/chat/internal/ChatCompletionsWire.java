@@ -10,6 +10,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
@@ -32,7 +33,8 @@ public final class ChatCompletionsWire implements Wire {
     }
 
     @Override
-    public void writeBody(JsonGenerator g, Settings settings, String model, String instructions, List<Item> items,
+    public void writeBody(JsonGenerator g, AdapterSettings settings, String model, String instructions,
+            List<Item> items,
             boolean stream) throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);
@@ -51,7 +53,7 @@ public final class ChatCompletionsWire implements Wire {
         g.writeEndObject();
     }
 
-    static void writeParameters(JsonGenerator g, Settings settings, Set<String> reserved) throws IOException {
+    static void writeParameters(JsonGenerator g, AdapterSettings settings, Set<String> reserved) throws IOException {
         for (Map.Entry<String, JsonNode> e : settings.parameters().properties()) {
             if (!reserved.contains(e.getKey())) {
                 g.writeFieldName(e.getKey());

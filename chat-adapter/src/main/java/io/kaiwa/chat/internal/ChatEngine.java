@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,14 +13,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.context.ContextWindow;
 import io.kaiwa.core.event.StreamEvent;
-import io.kaiwa.core.exception.AuthenticationException;
 import io.kaiwa.core.exception.ConnectionException;
 import io.kaiwa.core.exception.InvalidPayloadException;
-import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.http.BodyBuffer;
 import io.kaiwa.core.http.HttpRequest;
@@ -30,7 +28,6 @@ import io.kaiwa.core.http.UpstreamClient;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
-import io.kaiwa.core.spi.TokenEstimator;
 import io.kaiwa.core.sse.SseEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -42,7 +39,7 @@ import io.smallrye.mutiny.Uni;
 public final class ChatEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Settings settings;
+    private final AdapterSettings settings;
     private final Wire wire;
     private final UpstreamClient client;
     private final Map<String, String> headers;
@@ -53,7 +50,7 @@ public final class ChatEngine {
      * @param settings the adapter's settings
      * @param wire the API's wire format
      */
-    public ChatEngine(Settings settings, Wire wire) {
+    public ChatEngine(AdapterSettings settings, Wire wire) {
         this.settings = settings;
         this.wire = wire;
         // Both chat APIs answer errors in the shapes UpstreamErrors reads: it is this adapter's one error mapper.
@@ -62,13 +59,8 @@ public final class ChatEngine {
         this.streamHeaders = headers(settings, wire, true);
     }
 
-    private static Map<String, String> headers(Settings settings, Wire wire, boolean stream) {
-        var headers = new HashMap<String, String>(8);
-        if (settings.apiKey() != null) {
-            headers.put("Authorization", "Bearer " + settings.apiKey());
-        }
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", stream ? "text/event-stream" : "application/json");
+    private static Map<String, String> headers(AdapterSettings settings, Wire wire, boolean stream) {
+        Map<String, String> headers = settings.headers(stream);
         if (stream && wire.sseHeader()) {
             headers.put("X-DashScope-SSE", "enable");
         }
@@ -76,7 +68,7 @@ public final class ChatEngine {
     }
 
     /** @return the settings */
-    public Settings settings() {
+    public AdapterSettings settings() {
         return settings;
     }
 
@@ -153,20 +145,7 @@ public final class ChatEngine {
     }
 
     private Prepared prepare(Conversation conversation, List<Item> input, boolean stream) {
-        if (input == null || input.isEmpty()) {
-            throw new InvalidRequestException("a turn needs at least one input item", 0, null, "input", null);
-        }
-        if (settings.apiKey() == null) {
-            throw new AuthenticationException("no API key: set the " + settings.apiKeySource()
-                    + " environment variable or pass apiKey(...) to the adapter's builder", 401, "missing_api_key",
-                    null,
-                    null);
-        }
-        String model = conversation.model() != null ? conversation.model() : settings.model();
-        if (model == null) {
-            throw new InvalidRequestException("no model: set one on the conversation or the adapter", 0, null, "model",
-                    null);
-        }
+        String model = settings.checkTurn(conversation, input);
         ContextWindow window = settings.contextPolicy().apply(ContextWindow.select(conversation, input));
         List<Item> items = window.items(settings.reasoningReplay().apply(model));
         var body = BodyBuffer.sizedBy(bodySizeHint);
@@ -189,21 +168,11 @@ public final class ChatEngine {
     }
 
     private void calibrate(Prepared p, Turn turn) {
-        TokenEstimator estimator = settings.tokenEstimator();
-        if (estimator != null && turn.usage().inputTokens() > 0) {
-            long estimate = estimator.estimateText(p.instructions) + estimator.estimate(p.items);
-            estimator.calibrate(estimate, turn.usage().inputTokens());
-        }
+        settings.calibrate(p.instructions, p.items, turn);
     }
 
     /** Closes the transport when the adapter made it. */
     public void close() {
-        if (settings.ownsTransport() && settings.transport() instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the transport failed", e);
-            }
-        }
+        settings.closeTransport();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
@@ -37,7 +38,8 @@ public final class DashScopeWire implements Wire {
     }
 
     @Override
-    public void writeBody(JsonGenerator g, Settings settings, String model, String instructions, List<Item> items,
+    public void writeBody(JsonGenerator g, AdapterSettings settings, String model, String instructions,
+            List<Item> items,
             boolean stream) throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);

@@ -189,7 +189,7 @@ public final class TurnAssembler {
         TurnStatus status = "length".equals(finishReason) || "content_filter".equals(finishReason)
                 ? TurnStatus.INCOMPLETE
                 : TurnStatus.COMPLETED;
-        Turn turn = new Turn(turnId, input, output, usage, null, status, null, startedAt, clock.instant());
+        Turn turn = new Turn(turnId, input, output, usage, null, status, null, startedAt, clock.instant(), null);
         events.add(new StreamEvent.Completed(turn));
         return turn;
     }
@@ -202,7 +202,7 @@ public final class TurnAssembler {
         finished = true;
         String code = error.code() != null ? error.code() : "upstream_error";
         Turn turn = new Turn(turnId, input, output(), usage, null, TurnStatus.FAILED,
-                new TurnError(code, error.getMessage()), startedAt, clock.instant());
+                new TurnError(code, error.getMessage()), startedAt, clock.instant(), null);
         events.add(new StreamEvent.Failed(turn, error));
         return turn;
     }

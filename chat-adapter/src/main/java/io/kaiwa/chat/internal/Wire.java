@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.sse.SseEvent;
@@ -33,7 +34,7 @@ public interface Wire {
      * @param stream whether to ask for a stream
      * @throws IOException when the generator fails
      */
-    void writeBody(JsonGenerator g, Settings settings, String model, String instructions, List<Item> items,
+    void writeBody(JsonGenerator g, AdapterSettings settings, String model, String instructions, List<Item> items,
             boolean stream) throws IOException;
 
     /**

@@ -19,6 +19,7 @@ import io.kaiwa.core.exception.NonRetriableException;
 import io.kaiwa.core.exception.NotFoundException;
 import io.kaiwa.core.exception.PermissionDeniedException;
 import io.kaiwa.core.exception.RateLimitException;
+import io.kaiwa.core.exception.ResponseNotFoundException;
 import io.kaiwa.core.exception.RetriableException;
 import io.kaiwa.core.exception.ServerException;
 import io.kaiwa.core.exception.UpstreamTimeoutException;
@@ -129,6 +130,9 @@ public final class UpstreamErrors {
                 || lowerMessage.contains("range of input length") || lowerMessage.contains("context window")) {
             return new ContextWindowExceededException(message, status, code, param, null);
         }
+        if (refersToStoredResponse(status, key, param, lowerMessage)) {
+            return new ResponseNotFoundException(message, status, code, param, null);
+        }
         if (key.equals("invalidapikey") || key.equals("invalid_api_key")) {
             return new AuthenticationException(message, status, code, param, null);
         }
@@ -151,6 +155,22 @@ public final class UpstreamErrors {
                             // An error event inside a 200 stream: the provider failed mid-answer.
                             : new RetriableException(message, status, code, null);
         };
+    }
+
+    /**
+     * Whether the provider refused a {@code previous_response_id} it no longer knows: OpenAI answers 400 with code
+     * {@code previous_response_not_found}, DashScope 400 or 404 naming the field in its message.
+     */
+    private static boolean refersToStoredResponse(int status, String key, String param, String lowerMessage) {
+        if (status != 400 && status != 404) {
+            return false;
+        }
+        boolean aboutPrevious = key.contains("previous_response") || "previous_response_id".equals(param)
+                || lowerMessage.contains("previous_response_id") || lowerMessage.contains("previous response");
+        boolean gone = status == 404 || key.contains("not_found") || key.contains("notfound")
+                || key.contains("expired") || lowerMessage.contains("not found") || lowerMessage.contains("expired")
+                || lowerMessage.contains("not exist") || lowerMessage.contains("no longer");
+        return aboutPrevious && gone;
     }
 
     private static String lastSseData(String text) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kaiwa.core.Chaining;
 import io.kaiwa.core.ProviderResponse;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnError;
@@ -20,6 +21,10 @@ import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.content.ContentPart;
 import io.kaiwa.core.content.InputText;
+import io.kaiwa.core.exception.ContentFilteredException;
+import io.kaiwa.core.exception.IncompleteAnswerException;
+import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.Role;
@@ -117,10 +122,11 @@ public final class ResponsesWire {
      * @param input the turn's new input
      * @param startedAt when the request was sent
      * @param completedAt when the answer was read
+     * @param chaining how the request carried the history
      * @return the turn
      */
     public static Turn read(JsonNode root, String provider, Duration ttl, boolean store, List<Item> input,
-            Instant startedAt, Instant completedAt) {
+            Instant startedAt, Instant completedAt, Chaining chaining) {
         ObjectNode o = JsonFields.object(root, "");
         String id = JsonFields.requiredString(o, "id", "");
         Instant created = createdAt(o.get("created_at"), completedAt);
@@ -134,11 +140,32 @@ public final class ResponsesWire {
                     orDefault(JsonFields.string(e, "message", "error"), "the provider reported a failure"));
         } else if (status == TurnStatus.FAILED) {
             error = new TurnError("upstream_error", "the provider reported a failed response without an error");
+        } else if (status == TurnStatus.INCOMPLETE) {
+            JsonNode details = o.get("incomplete_details");
+            String reason = details != null && details.isObject()
+                    ? orDefault(JsonFields.string(details, "reason", "incomplete_details"), "incomplete")
+                    : "incomplete";
+            error = new TurnError(reason, "the provider stopped the answer early: " + reason);
         }
         ProviderResponse ref = store && status != TurnStatus.FAILED
                 ? new ProviderResponse(provider, id, ttl == null ? null : created.plus(ttl))
                 : null;
-        return new Turn(id, input, output, usage, ref, status, error, startedAt, completedAt);
+        return new Turn(id, input, output, usage, ref, status, error, startedAt, completedAt, chaining);
+    }
+
+    /**
+     * @param turn a failed or incomplete turn
+     * @return the typed exception for its error, as a stream's {@code Failed} event carries it
+     */
+    public static KaiwaException failure(Turn turn) {
+        TurnError error = requireNonNull(turn.error(), "error");
+        if (turn.status() == TurnStatus.INCOMPLETE) {
+            return "content_filter".equals(error.code())
+                    ? new ContentFilteredException(error.message(), 0, error.code(), null, null)
+                    : new IncompleteAnswerException(error.message(), error.code());
+        }
+        // Inside a 200 answer there is no HTTP status: the code alone decides the type.
+        return UpstreamErrors.map(200, new UpstreamErrors.ErrorBody(error.message(), null, error.code(), null, null));
     }
 
     private static Instant createdAt(JsonNode node, Instant fallback) {

@@ -98,7 +98,8 @@ class ResponsesWireTest {
     void readsTheSeedsBasicResponseIntoAChainableTurn() {
         List<Item> input = List.of(MessageItem.user("こんにちは"));
 
-        Turn turn = ResponsesWire.read(seed("02-basic.response.json"), PROVIDER, SEVEN_DAYS, true, input, NOW, NOW);
+        Turn turn = ResponsesWire.read(seed("02-basic.response.json"), PROVIDER, SEVEN_DAYS, true, input, NOW, NOW,
+                null);
 
         assertThat(turn.id()).isEqualTo("b8104cd2-ee57-903d-aae0-93d99254axxx");
         assertThat(turn.outputText()).startsWith("こんにちは!私は Tongyi Lab");
@@ -112,7 +113,7 @@ class ResponsesWireTest {
     @Test
     void readsBuiltInToolItemsAndToolCounts() {
         Turn turn = ResponsesWire.read(seed("09-builtin-tools.response.json"), PROVIDER, SEVEN_DAYS, true, List.of(),
-                NOW, NOW);
+                NOW, NOW, null);
 
         assertThat(turn.output()).hasExactlyElementsOfTypes(ReasoningItem.class, WebSearchCallItem.class,
                 ReasoningItem.class, WebExtractorCallItem.class, MessageItem.class);
@@ -125,7 +126,7 @@ class ResponsesWireTest {
     @Test
     void recordsNoChainableIdWhenNothingIsStored() {
         Turn turn = ResponsesWire.read(seed("05-multi-turn-round2.response.json"), PROVIDER, SEVEN_DAYS, false,
-                List.of(), NOW, NOW);
+                List.of(), NOW, NOW, null);
 
         assertThat(turn.providerResponse()).isNull();
         assertThat(turn.outputText()).contains("田中さん");
@@ -137,7 +138,7 @@ class ResponsesWireTest {
                 {"id":"resp_1","object":"response","status":"failed","output":[],
                  "error":{"code":"server_error","message":"The model crashed."}}""");
 
-        Turn turn = ResponsesWire.read(failed, PROVIDER, SEVEN_DAYS, true, List.of(), NOW, NOW);
+        Turn turn = ResponsesWire.read(failed, PROVIDER, SEVEN_DAYS, true, List.of(), NOW, NOW, null);
 
         assertThat(turn.status()).isEqualTo(TurnStatus.FAILED);
         assertThat(turn.error().code()).isEqualTo("server_error");
@@ -147,6 +148,6 @@ class ResponsesWireTest {
     @Test
     void aResponseWithoutAnIdIsRejectedNamingTheField() throws IOException {
         assertThatThrownBy(() -> ResponsesWire.read(JSON.readTree("{\"output\":[]}"), PROVIDER, SEVEN_DAYS, true,
-                List.of(), NOW, NOW)).isInstanceOf(InvalidPayloadException.class).hasMessageStartingWith("id:");
+                List.of(), NOW, NOW, null)).isInstanceOf(InvalidPayloadException.class).hasMessageStartingWith("id:");
     }
 }

@@ -1,4 +1,4 @@
-package io.kaiwa.chat;
+package io.kaiwa.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,18 +16,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback HTTP/1.1 server for the faults WireMock cannot script: a stream that sends some events and then
  * resets the connection, and a stream that runs until the client goes away (to see that it does).
  */
-final class RawHttpServer implements AutoCloseable {
+public final class RawHttpServer implements AutoCloseable {
     /** What the server does with an accepted request's socket after the request has been read. */
-    interface Script {
+    public interface Script {
+        /**
+         * @param socket the accepted connection
+         * @param out its output
+         * @throws IOException when the client is gone
+         * @throws InterruptedException when the test ends
+         */
         void run(Socket socket, OutputStream out) throws IOException, InterruptedException;
     }
 
     private final ServerSocket server;
     private final Thread acceptor;
-    final AtomicInteger requests = new AtomicInteger();
-    final CountDownLatch clientGone = new CountDownLatch(1);
+    /** How many requests were read. */
+    public final AtomicInteger requests = new AtomicInteger();
+    /** Counts down when a script fails because the client went away. */
+    public final CountDownLatch clientGone = new CountDownLatch(1);
 
-    RawHttpServer(Script script) throws IOException {
+    /**
+     * @param script runs for every request, on its own thread
+     * @throws IOException when no loopback port is free
+     */
+    public RawHttpServer(Script script) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
@@ -73,13 +85,19 @@ final class RawHttpServer implements AutoCloseable {
         in.readNBytes(length);
     }
 
-    static void writeStreamHead(OutputStream out) throws IOException {
+    /** @param out writes a 200 event-stream head with chunked encoding @throws IOException when the client is gone */
+    public static void writeStreamHead(OutputStream out) throws IOException {
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
-    static void writeChunk(OutputStream out, String data) throws IOException {
+    /**
+     * @param out the connection
+     * @param data one chunk's text
+     * @throws IOException when the client is gone
+     */
+    public static void writeChunk(OutputStream out, String data) throws IOException {
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
         out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.write(bytes);
@@ -87,17 +105,28 @@ final class RawHttpServer implements AutoCloseable {
         out.flush();
     }
 
-    /** Closes with a TCP reset rather than an orderly FIN, as a crashed upstream or proxy does. */
-    static void reset(Socket socket) throws IOException {
+    /**
+     * Closes with a TCP reset rather than an orderly FIN, as a crashed upstream or proxy does.
+     *
+     * @param socket the connection
+     * @throws IOException when closing fails
+     */
+    public static void reset(Socket socket) throws IOException {
         socket.setSoLinger(true, 0);
         socket.close();
     }
 
-    String baseUrl() {
+    /** @return the server's base URL on loopback */
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
-    boolean awaitClientGone(long seconds) throws InterruptedException {
+    /**
+     * @param seconds how long to wait
+     * @return whether a script saw the client go away in time
+     * @throws InterruptedException when the test ends
+     */
+    public boolean awaitClientGone(long seconds) throws InterruptedException {
         return clientGone.await(seconds, TimeUnit.SECONDS);
     }
 

@@ -1,4 +1,4 @@
-package io.kaiwa.chat;
+package io.kaiwa.chat.http;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,8 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.kaiwa.chat.http.VertxHttpTransport;
-import io.kaiwa.chat.internal.Settings;
 import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ReasoningReplay;
 import io.kaiwa.core.http.HttpTransport;
@@ -22,7 +20,8 @@ import io.kaiwa.core.spi.TokenEstimator;
 import io.vertx.core.Vertx;
 
 /**
- * What every chat adapter's builder sets: endpoint, key, model, parameters, timeouts, retries, transport.
+ * What every HTTP model adapter's builder sets (the chat adapters' and the Responses adapter's): endpoint, key,
+ * model, parameters, timeouts, retries, transport.
  *
  * <p>
  * Builders are not thread-safe; the adapters they build are. Nothing is static: each adapter has its own
@@ -30,7 +29,7 @@ import io.vertx.core.Vertx;
  *
  * @param <B> the concrete builder
  */
-public abstract class ChatAdapterBuilder<B extends ChatAdapterBuilder<B>> {
+public abstract class HttpAdapterBuilder<B extends HttpAdapterBuilder<B>> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private String baseUrl;
@@ -52,7 +51,7 @@ public abstract class ChatAdapterBuilder<B extends ChatAdapterBuilder<B>> {
     private Clock clock = Clock.systemUTC();
 
     /** @param defaultBaseUrl the base URL used when none is set */
-    protected ChatAdapterBuilder(String defaultBaseUrl) {
+    protected HttpAdapterBuilder(String defaultBaseUrl) {
         this.baseUrl = defaultBaseUrl;
     }
 
@@ -190,7 +189,7 @@ public abstract class ChatAdapterBuilder<B extends ChatAdapterBuilder<B>> {
     }
 
     /** @return the settings, with a transport made when none was given */
-    protected Settings settings() {
+    protected AdapterSettings settings() {
         URI base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
         if (base.getScheme() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https"))) {
             throw new IllegalArgumentException("baseUrl must be an http(s) URL: " + baseUrl);
@@ -198,7 +197,7 @@ public abstract class ChatAdapterBuilder<B extends ChatAdapterBuilder<B>> {
         String key = apiKey != null ? apiKey : System.getenv(apiKeyVariable);
         boolean own = transport == null;
         HttpTransport t = own ? VertxHttpTransport.create(vertx, connectTimeout, maxConnections) : transport;
-        return new Settings(base, key == null || key.isBlank() ? null : key, apiKeyVariable, model,
+        return new AdapterSettings(base, key == null || key.isBlank() ? null : key, apiKeyVariable, model,
                 parameters.deepCopy(), enableThinking, reasoningReplay, contextPolicy, requestTimeout, idleTimeout,
                 retryPolicy, t, own, tokenEstimator, clock);
     }

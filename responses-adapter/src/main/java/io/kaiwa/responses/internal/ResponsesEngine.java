@@ -1,0 +1,251 @@
+package io.kaiwa.responses.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kaiwa.chat.http.AdapterSettings;
+import io.kaiwa.core.Chaining;
+import io.kaiwa.core.Conversation;
+import io.kaiwa.core.ProviderResponse;
+import io.kaiwa.core.Turn;
+import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.context.ContextWindow;
+import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.exception.NotFoundException;
+import io.kaiwa.core.exception.ResponseNotFoundException;
+import io.kaiwa.core.http.BodyBuffer;
+import io.kaiwa.core.http.HttpRequest;
+import io.kaiwa.core.http.HttpStream;
+import io.kaiwa.core.http.UpstreamClient;
+import io.kaiwa.core.http.UpstreamErrors;
+import io.kaiwa.core.item.Item;
+import io.kaiwa.core.json.KaiwaJson;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Runs Responses API turns: decides whether to chain or send the history, sends with retries, falls back to the
+ * history once when the provider has forgotten the chained id, and reads the answer, whole or streamed.
+ */
+public final class ResponsesEngine {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AdapterSettings settings;
+    private final String provider;
+    private final Duration responseTtl;
+    private final Boolean store;
+    private final URI endpoint;
+    private final UpstreamClient client;
+    private final Map<String, String> headers;
+    private final Map<String, String> streamHeaders;
+    private final AtomicInteger bodySizeHint = new AtomicInteger(2048);
+
+    /**
+     * @param settings the adapter's settings
+     * @param provider the key recorded with response ids; only ids with this key are chained from
+     * @param responseTtl how long the provider keeps a response, or {@code null} when it never forgets
+     * @param store {@code store} to send, or {@code null} for the provider's default (keep)
+     */
+    public ResponsesEngine(AdapterSettings settings, String provider, Duration responseTtl, Boolean store) {
+        this.settings = settings;
+        this.provider = provider;
+        this.responseTtl = responseTtl;
+        this.store = store;
+        this.endpoint = URI.create(settings.baseUri() + "/responses");
+        // The Responses API answers errors in OpenAI's shape, which UpstreamErrors reads: the one error mapper.
+        this.client = new UpstreamClient(settings.transport(), settings.retryPolicy(), UpstreamErrors::map);
+        this.headers = Map.copyOf(settings.headers(false));
+        this.streamHeaders = Map.copyOf(settings.headers(true));
+    }
+
+    /** @return the settings */
+    public AdapterSettings settings() {
+        return settings;
+    }
+
+    /** @return the key recorded with response ids */
+    public String provider() {
+        return provider;
+    }
+
+    /**
+     * @param conversation the conversation so far
+     * @param input the new items
+     * @return the finished turn
+     */
+    public Uni<Turn> send(Conversation conversation, List<Item> input) {
+        return Uni.createFrom().deferred(() -> {
+            Plan plan = plan(conversation, input);
+            return send(plan).onFailure(failure -> forgot(plan, failure))
+                    .recoverWithUni(failure -> send(plan.forgotten()));
+        });
+    }
+
+    private Uni<Turn> send(Plan plan) {
+        Prepared p = prepare(plan, false);
+        return client.send(p.request).map(response -> {
+            Turn turn = read(plan, p, parse(response.body()));
+            calibrate(p, turn);
+            return turn;
+        });
+    }
+
+    /**
+     * @param conversation the conversation so far
+     * @param input the new items
+     * @return the turn's events, ending with {@code Completed} or {@code Failed}
+     */
+    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
+        return Multi.createFrom().deferred(() -> {
+            Plan plan = plan(conversation, input);
+            // A refused id is known from the answer's head, before any event: falling back is still invisible.
+            return open(plan).onFailure(failure -> forgot(plan, failure))
+                    .recoverWithUni(failure -> open(plan.forgotten()))
+                    .onItem().transformToMulti(opened -> UpstreamClient.events(opened.stream,
+                            new ResponsesEvents(response -> {
+                                Turn turn = read(opened.plan, opened.prepared, response);
+                                calibrate(opened.prepared, turn);
+                                return turn;
+                            }, (id, output, error) -> new Turn(id, input, output, null, null, TurnStatus.FAILED,
+                                    error, opened.prepared.startedAt, settings.clock().instant(),
+                                    opened.plan.chaining))));
+        });
+    }
+
+    private record Opened(Plan plan, Prepared prepared, HttpStream stream) {
+    }
+
+    private Uni<Opened> open(Plan plan) {
+        Prepared p = prepare(plan, true);
+        return client.open(p.request).map(stream -> new Opened(plan, p, stream));
+    }
+
+    /**
+     * What a turn will send, decided once per call.
+     *
+     * @param conversation the conversation so far
+     * @param input the new items
+     * @param model the model to ask
+     * @param chaining whether to chain, and why not
+     */
+    private record Plan(Conversation conversation, List<Item> input, String model, Chaining chaining) {
+        Plan forgotten() {
+            return new Plan(conversation, input, model,
+                    new Chaining(Chaining.Mode.PROVIDER_FORGOT, chaining.previousResponseId()));
+        }
+    }
+
+    private Plan plan(Conversation conversation, List<Item> input) {
+        String model = settings.checkTurn(conversation, input);
+        return new Plan(conversation, List.copyOf(input), model, chaining(conversation));
+    }
+
+    private Chaining chaining(Conversation conversation) {
+        if (Boolean.FALSE.equals(store)) {
+            return new Chaining(Chaining.Mode.STORE_DISABLED, null);
+        }
+        // Turns that are not replayed (failed, cancelled) are not part of the history: chain past them.
+        List<Turn> turns = conversation.turns();
+        Turn last = null;
+        for (int i = turns.size() - 1; i >= 0 && last == null; i--) {
+            if (turns.get(i).status().replayable()) {
+                last = turns.get(i);
+            }
+        }
+        ProviderResponse ref = last == null ? null : last.providerResponse();
+        if (ref == null) {
+            return new Chaining(Chaining.Mode.NO_PREVIOUS_RESPONSE, null);
+        }
+        if (!ref.provider().equals(provider)) {
+            return new Chaining(Chaining.Mode.OTHER_PROVIDER, null);
+        }
+        if (!ref.usableBy(provider, settings.clock().instant())) {
+            return new Chaining(Chaining.Mode.EXPIRED, ref.responseId());
+        }
+        return Chaining.chained(ref.responseId());
+    }
+
+    /**
+     * Whether a failure of a chained request means the provider no longer has the id, so that sending the history
+     * instead will work. A bare 404 counts too (some servers answer an unknown id with no body), unless it names
+     * the model.
+     */
+    private static boolean forgot(Plan plan, Throwable failure) {
+        if (!plan.chaining.isChained()) {
+            return false;
+        }
+        if (failure instanceof ResponseNotFoundException) {
+            return true;
+        }
+        return failure instanceof NotFoundException n && !n.getMessage().toLowerCase(Locale.ROOT).contains("model")
+                && (n.code() == null || !n.code().toLowerCase(Locale.ROOT).contains("model"));
+    }
+
+    private record Prepared(HttpRequest request, Instant startedAt, String instructions, List<Item> sent,
+            boolean rebuilt) {
+    }
+
+    private Prepared prepare(Plan plan, boolean stream) {
+        String instructions;
+        List<Item> items;
+        String previous = null;
+        if (plan.chaining.isChained()) {
+            // The provider holds the history, but not the instructions: they are sent with every turn.
+            instructions = plan.conversation.instructions();
+            items = plan.input;
+            previous = plan.chaining.previousResponseId();
+        } else {
+            ContextWindow window = settings.contextPolicy().apply(ContextWindow.select(plan.conversation, plan.input));
+            instructions = window.instructions();
+            items = window.items(settings.reasoningReplay().apply(plan.model));
+        }
+        var request = new ResponsesWire.Request(plan.model, instructions, previous, items, store, stream,
+                settings.parameters());
+        var body = BodyBuffer.sizedBy(bodySizeHint);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(body)) {
+            ResponsesWire.write(g, request);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var http = new HttpRequest(endpoint, stream ? streamHeaders : headers, body.take(bodySizeHint),
+                settings.requestTimeout(), settings.idleTimeout());
+        return new Prepared(http, settings.clock().instant(), instructions, items, !plan.chaining.isChained());
+    }
+
+    private Turn read(Plan plan, Prepared p, JsonNode response) {
+        return ResponsesWire.read(response, provider, responseTtl, !Boolean.FALSE.equals(store), plan.input,
+                p.startedAt, settings.clock().instant(), plan.chaining);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return KaiwaJson.parse(body);
+        } catch (InvalidPayloadException e) {
+            throw new InvalidPayloadException("", "the provider's answer is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private void calibrate(Prepared p, Turn turn) {
+        // A chained request's input_tokens count history the request did not carry: only rebuilt ones calibrate.
+        if (p.rebuilt) {
+            settings.calibrate(p.instructions, p.sent, turn);
+        }
+    }
+
+    /** Closes the transport when the adapter made it. */
+    public void close() {
+        settings.closeTransport();
+    }
+}
