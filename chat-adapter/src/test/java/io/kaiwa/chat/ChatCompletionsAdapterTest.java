@@ -43,6 +43,7 @@ import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.ReasoningItem;
 import io.kaiwa.core.item.Role;
 import io.kaiwa.core.spi.TokenEstimator;
+import io.kaiwa.testing.UpstreamTest;
 
 class ChatCompletionsAdapterTest extends UpstreamTest {
 

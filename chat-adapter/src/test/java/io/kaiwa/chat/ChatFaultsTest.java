@@ -37,6 +37,7 @@ import io.kaiwa.core.exception.UpstreamTimeoutException;
 import io.kaiwa.core.http.RetryPolicy;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.testing.RawHttpServer;
+import io.kaiwa.testing.UpstreamTest;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 

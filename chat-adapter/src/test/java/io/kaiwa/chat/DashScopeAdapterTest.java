@@ -33,6 +33,7 @@ import io.kaiwa.core.exception.ContentFilteredException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.ReasoningItem;
+import io.kaiwa.testing.UpstreamTest;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 
 class DashScopeAdapterTest extends UpstreamTest {

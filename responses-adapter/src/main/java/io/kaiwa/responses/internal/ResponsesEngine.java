@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.Chaining;
@@ -50,6 +51,7 @@ public final class ResponsesEngine {
     private final UpstreamClient client;
     private final Map<String, String> headers;
     private final Map<String, String> streamHeaders;
+    private final ObjectNode parameters;
     private final AtomicInteger bodySizeHint = new AtomicInteger(2048);
 
     /**
@@ -68,6 +70,10 @@ public final class ResponsesEngine {
         this.client = new UpstreamClient(settings.transport(), settings.retryPolicy(), UpstreamErrors::map);
         this.headers = Map.copyOf(settings.headers(false));
         this.streamHeaders = Map.copyOf(settings.headers(true));
+        this.parameters = settings.parameters().deepCopy();
+        if (settings.enableThinking() != null) {
+            parameters.put("enable_thinking", settings.enableThinking());
+        }
     }
 
     /** @return the settings */
@@ -212,7 +218,7 @@ public final class ResponsesEngine {
             items = window.items(settings.reasoningReplay().apply(plan.model));
         }
         var request = new ResponsesWire.Request(plan.model, instructions, previous, items, store, stream,
-                settings.parameters());
+                parameters);
         var body = BodyBuffer.sizedBy(bodySizeHint);
         try (JsonGenerator g = JSON.getFactory().createGenerator(body)) {
             ResponsesWire.write(g, request);
