@@ -356,7 +356,8 @@ class ResponsesAdapterTest extends UpstreamTest {
                 Throwable failure = adapter.send(c, List.of(MessageItem.user("私の名前は?"))).onItem()
                         .transform(t -> (Throwable) null).onFailure().recoverWithItem(e -> e).await().atMost(WAIT);
 
-                assertThat(failure).isInstanceOf(NotFoundException.class).isNotInstanceOf(ResponseNotFoundException.class);
+                assertThat(failure).isInstanceOf(NotFoundException.class)
+                        .isNotInstanceOf(ResponseNotFoundException.class);
                 assertThat(sentBodies()).hasSize(2);
             }
         }
