@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import io.kaiwa.core.exception.ContentFilteredException;
 import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.exception.NotFoundException;
+import io.kaiwa.core.exception.ResponseNotFoundException;
 import io.kaiwa.core.exception.RetriableException;
 
 class UpstreamErrorsTest {
@@ -54,5 +56,25 @@ class UpstreamErrorsTest {
         assertThat(UpstreamErrors.parse(502, bytes("")).message()).isEqualTo("HTTP 502 with an empty body");
         assertThat(UpstreamErrors.parse(502, bytes("x".repeat(5000))).message()).startsWith("HTTP 502: xxx")
                 .endsWith("x…").hasSize("HTTP 502: ".length() + 2_000 + 1);
+    }
+
+    @Test
+    void aRefusedPreviousResponseIdIsAResponseNotFoundInEitherProvidersShape() {
+        assertThat(UpstreamErrors.map(400, Map.of(), bytes("""
+                {"error":{"message":"Previous response with id 'resp_1' not found.","type":"invalid_request_error",
+                 "param":"previous_response_id","code":"previous_response_not_found"}}""")))
+                .isInstanceOf(ResponseNotFoundException.class);
+        assertThat(UpstreamErrors.map(400, Map.of(), bytes("""
+                {"code":"InvalidParameter","message":"The previous_response_id has expired.","request_id":"r"}""")))
+                .isInstanceOf(ResponseNotFoundException.class);
+        assertThat(UpstreamErrors.map(404, Map.of(), bytes("""
+                {"error":{"message":"Previous response not found"}}"""))).isInstanceOf(ResponseNotFoundException.class);
+        // Naming the field is not enough: the id must be what is missing.
+        assertThat(UpstreamErrors.map(400, Map.of(), bytes("""
+                {"error":{"message":"previous_response_id and conversation cannot be used together",
+                 "param":"previous_response_id"}}"""))).isExactlyInstanceOf(InvalidRequestException.class);
+        assertThat(UpstreamErrors.map(404, Map.of(), bytes("""
+                {"error":{"message":"The model `x` does not exist","code":"model_not_found"}}""")))
+                .isExactlyInstanceOf(NotFoundException.class);
     }
 }
