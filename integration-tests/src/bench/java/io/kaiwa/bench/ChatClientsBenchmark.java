@@ -5,15 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.openai.client.OpenAIClient;
@@ -28,18 +21,13 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionSystemMessageParam;
 import com.openai.models.chat.completions.ChatCompletionUserMessageParam;
 
+import io.kaiwa.bench.ClientBench.Scenario;
 import io.kaiwa.chat.ChatCompletionsAdapter;
-import io.kaiwa.chat.http.VertxHttpTransport;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.event.StreamEvent;
-import io.kaiwa.core.http.HttpRequest;
-import io.kaiwa.core.http.HttpResponse;
-import io.kaiwa.core.http.HttpStream;
-import io.kaiwa.core.http.HttpTransport;
 import io.kaiwa.core.http.RetryPolicy;
 import io.kaiwa.core.item.MessageItem;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Client-side cost per turn of Kaiwa's chat adapter against the official {@code com.openai:openai-java} client,
@@ -63,7 +51,7 @@ public final class ChatClientsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options = options(args);
+        Map<String, Integer> options = ClientBench.options(args);
         int turns = options.getOrDefault("turns", 50);
         int rounds = options.getOrDefault("rounds", 20);
         int warmup = options.getOrDefault("warmup", 10);
@@ -81,39 +69,12 @@ public final class ChatClientsBenchmark {
                             new Scenario("openai-java", "whole", () -> openaiWhole(openai, turns)),
                             new Scenario("Kaiwa chat-adapter", "streamed", () -> kaiwaStreamed(kaiwa, turns)),
                             new Scenario("openai-java", "streamed", () -> openaiStreamed(openai, turns)));
-                    String only = System.getenv("BENCH_ONLY");
-                    if (only != null) {
-                        // Profiling aid: run one scenario alone, e.g. under JFR.
-                        Scenario s = scenarios.get(Integer.parseInt(only));
-                        for (int i = 0; i < warmup + rounds; i++) {
-                            s.run();
-                        }
-                        System.exit(0);
-                    }
-                    for (Scenario s : scenarios) {
-                        for (int i = 0; i < warmup; i++) {
-                            s.run();
-                        }
-                    }
-                    // Many short interleaved blocks, so drift in the machine's load falls on both clients alike; the
-                    // report gives the median of the per-block ratios as well as the totals.
-                    int blocks = Math.max(1, Math.min(rounds, 10));
-                    for (int block = 0; block < blocks; block++) {
-                        for (Scenario s : scenarios) {
-                            System.gc();
-                            Measure m = Measure.start();
-                            for (int i = 0; i < rounds / blocks; i++) {
-                                s.run();
-                            }
-                            long[] spent = m.stop();
-                            s.cpuNanos += spent[0];
-                            s.allocated += spent[1];
-                            s.turns += (long) (rounds / blocks) * turns;
-                            s.blockCpu.add(spent[0]);
-                            s.appCpuNanos += spent[2];
-                        }
-                    }
-                    report(scenarios, turns, rounds, requestSizes(base, turns));
+                    ClientBench.measure(scenarios, turns, rounds, warmup);
+                    String report = ClientBench.table("Client cost per turn, " + turns
+                            + "-turn Chat Completions conversation, " + rounds + " conversations per row", scenarios)
+                            + "\nRequest body bytes sent by the chat adapter (the history grows every turn): "
+                            + ClientBench.sizesAt(requestSizes(base, turns)) + "\n";
+                    ClientBench.write("chat-clients.md", report);
                 } finally {
                     openai.close();
                 }
@@ -223,93 +184,11 @@ public final class ChatClientsBenchmark {
 
     /** @return the request body size of every turn of one conversation, as the transport sent them */
     static List<Integer> requestSizes(String base, int turns) {
-        var sizes = new ArrayList<Integer>();
-        try (var vertxTransport = VertxHttpTransport.create(null, Duration.ofSeconds(10), 4)) {
-            HttpTransport recording = new HttpTransport() {
-                @Override
-                public Uni<HttpResponse> send(HttpRequest request) {
-                    sizes.add(request.body().remaining());
-                    return vertxTransport.send(request);
-                }
-
-                @Override
-                public Uni<HttpStream> open(HttpRequest request) {
-                    sizes.add(request.body().remaining());
-                    return vertxTransport.open(request);
-                }
-            };
+        return ClientBench.requestSizes(transport -> () -> {
             try (var adapter = ChatCompletionsAdapter.builder().baseUrl(base).apiKey("sk-bench").model("qwen-plus")
-                    .transport(recording).build()) {
+                    .transport(transport).build()) {
                 kaiwaWhole(adapter, turns);
             }
-        }
-        return sizes;
-    }
-
-    private static void report(List<Scenario> scenarios, int turns, int rounds, List<Integer> sizes)
-            throws IOException {
-        var out = new StringBuilder();
-        out.append("Client cost per turn, ").append(turns).append("-turn Chat Completions conversation, ")
-                .append(rounds).append(" conversations per row, JDK ").append(System.getProperty("java.version"))
-                .append("\n\n| client | answers | process CPU per turn | application threads' CPU per turn "
-                        + "| allocated per turn |\n|---|---|---|---|---|\n");
-        for (Scenario s : scenarios) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f µs | %.0f µs | %.1f KiB |%n", s.client, s.mode,
-                    s.cpuNanos / 1e3 / s.turns, s.appCpuNanos / 1e3 / s.turns, s.allocated / 1024.0 / s.turns));
-        }
-        out.append('\n');
-        for (int i = 0; i + 1 < scenarios.size(); i += 2) {
-            Scenario k = scenarios.get(i);
-            Scenario o = scenarios.get(i + 1);
-            var ratios = new ArrayList<Double>();
-            for (int b = 0; b < k.blockCpu.size(); b++) {
-                ratios.add((double) k.blockCpu.get(b) / o.blockCpu.get(b));
-            }
-            ratios.sort(null);
-            out.append(String.format(Locale.ROOT, "- %s: Kaiwa uses %.2fx the process CPU (median of %d interleaved "
-                    + "blocks: %.2fx), %.2fx the application threads' CPU and %.2fx the allocation of openai-java "
-                    + "(goal: at most 0.5x)%n", k.mode, (double) k.cpuNanos / o.cpuNanos, ratios.size(),
-                    ratios.get(ratios.size() / 2), (double) k.appCpuNanos / o.appCpuNanos,
-                    (double) k.allocated / o.allocated));
-        }
-        out.append(String.format(Locale.ROOT,
-                "%nRequest body bytes sent by the chat adapter (the history grows every turn): "
-                        + "turn 1: %d, turn 10: %d, turn %d: %d%n",
-                sizes.get(0), sizes.get(Math.min(9, sizes.size() - 1)),
-                sizes.size(), sizes.get(sizes.size() - 1)));
-        System.out.println(out);
-        Path file = Path.of("target", "bench", "chat-clients.md");
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, out, StandardCharsets.UTF_8);
-    }
-
-    static Map<String, Integer> options(String[] args) {
-        var map = new LinkedHashMap<String, Integer>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            map.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
-        }
-        return map;
-    }
-
-    /** One client doing one kind of conversation, and what it has cost so far. */
-    static final class Scenario {
-        final String client;
-        final String mode;
-        final Runnable conversation;
-        long cpuNanos;
-        long appCpuNanos;
-        long allocated;
-        long turns;
-        final List<Long> blockCpu = new ArrayList<>();
-
-        Scenario(String client, String mode, Runnable conversation) {
-            this.client = client;
-            this.mode = mode;
-            this.conversation = conversation;
-        }
-
-        void run() {
-            conversation.run();
-        }
+        });
     }
 }
