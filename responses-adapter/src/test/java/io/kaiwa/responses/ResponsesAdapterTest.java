@@ -14,6 +14,7 @@ import static io.kaiwa.responses.Fixtures.seedStreamEvents;
 import static io.kaiwa.responses.Fixtures.seedStreamResponse;
 import static io.kaiwa.responses.Fixtures.tree;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -38,6 +39,7 @@ import io.kaiwa.core.content.OutputText;
 import io.kaiwa.core.content.UrlCitation;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.event.ToolCallPhase;
+import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.NotFoundException;
 import io.kaiwa.core.exception.ResponseNotFoundException;
 import io.kaiwa.core.item.CodeInterpreterCallItem;
@@ -329,6 +331,47 @@ class ResponsesAdapterTest extends UpstreamTest {
         }
 
         @Test
+        void anErrorEventRefusingTheIdBeforeAnyOutputAlsoFallsBack() {
+            answers(200, response("first", "田中さん、覚えました。", 20, 8), 200, dashScopeSse(numbered(
+                    """
+                            {"type":"response.created","response":{"id":"x","object":"response","status":"queued","output":[]}}""",
+                    """
+                            {"type":"error","code":"InvalidParameter","message":"The previous_response_id is not found or has expired."}""")),
+                    200, dashScopeSse(numbered("""
+                            {"type":"response.completed","response":%s}""".formatted(
+                            response("second", "田中さんです。", 40, 5)))));
+            try (var adapter = adapter().build()) {
+                Conversation c = firstTurnDone(adapter);
+
+                List<StreamEvent> events = stream(adapter, c, MessageItem.user("私の名前は?"));
+
+                assertThat(events).noneMatch(StreamEvent.Failed.class::isInstance);
+                assertThat(completed(events).chaining().mode()).isEqualTo(Chaining.Mode.PROVIDER_FORGOT);
+                assertThat(sentBodies()).hasSize(3);
+                assertThat(sentBodies().get(2).get("input")).hasSize(3);
+            }
+        }
+
+        @Test
+        void anErrorEventAfterOutputIsTheCallersEvenIfItNamesTheId() {
+            answers(200, response("first", "田中さん、覚えました。", 20, 8), 200, dashScopeSse(numbered(
+                    """
+                            {"type":"response.output_item.added","output_index":0,"item":{"id":"m","type":"message","role":"assistant","status":"in_progress","content":[]}}""",
+                    """
+                            {"type":"error","code":"InvalidParameter","message":"The previous_response_id is not found or has expired."}""")));
+            try (var adapter = adapter().build()) {
+                Conversation c = firstTurnDone(adapter);
+
+                List<StreamEvent> events = stream(adapter, c, MessageItem.user("私の名前は?"));
+
+                assertThat(events).last().isInstanceOf(StreamEvent.Failed.class);
+                assertThat(((StreamEvent.Failed) events.get(events.size() - 1)).error())
+                        .isInstanceOf(ResponseNotFoundException.class);
+                assertThat(sentBodies()).hasSize(2);
+            }
+        }
+
+        @Test
         void theFallbackHappensOnlyOnce() {
             answers(200, response("first", "田中さん、覚えました。", 20, 8), 404,
                     "{\"error\":{\"message\":\"Previous response not found\",\"code\":\"not_found\"}}", 404,
@@ -600,6 +643,42 @@ class ResponsesAdapterTest extends UpstreamTest {
                         {"model":"qwen3-max-2026-01-23","input":"hi","instructions":"短く。","store":true,
                          "temperature":0.3,"top_p":0.9,"reasoning":{"effort":"low"},"metadata":{"ticket":"42"},
                          "tool_choice":"none","x_custom":[1,2],"enable_thinking":false}"""));
+            }
+        }
+    }
+
+    @Nested
+    class RejectsWhatItCannotDoClearly {
+        @Test
+        void backgroundAndProviderConversationsAreRefusedWhenTheAdapterIsBuilt() {
+            assertThatThrownBy(() -> adapter().parameter("background", true).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("background:");
+            assertThatThrownBy(() -> adapter().parameter("conversation", "conv_1").build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("conversation:");
+        }
+
+        @Test
+        void anAnswerThatIsNotFinishedIsAnErrorNamingTheStatus() {
+            answer("""
+                    {"id":"resp_q","object":"response","status":"queued","output":[]}""");
+            try (var adapter = adapter().build()) {
+                assertThatThrownBy(() -> send(adapter, Conversation.create(), MessageItem.user("hi")))
+                        .isInstanceOf(InvalidPayloadException.class).hasMessageStartingWith("status: the response is "
+                                + "still queued");
+            }
+        }
+
+        @Test
+        void aCancelledResponseEndsTheStreamAsCancelled() {
+            stream(openAiSse(numbered(
+                    """
+                            {"type":"response.cancelled","response":{"id":"resp_c","object":"response","status":"cancelled","output":[]}}""")));
+            try (var adapter = adapter().build()) {
+                List<StreamEvent> events = stream(adapter, Conversation.create(), MessageItem.user("hi"));
+
+                var failed = (StreamEvent.Failed) events.get(events.size() - 1);
+                assertThat(failed.turn().status()).isEqualTo(TurnStatus.CANCELLED);
+                assertThat(failed.error().code()).isEqualTo("cancelled");
             }
         }
     }

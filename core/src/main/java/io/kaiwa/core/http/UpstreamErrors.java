@@ -162,7 +162,8 @@ public final class UpstreamErrors {
      * {@code previous_response_not_found}, DashScope 400 or 404 naming the field in its message.
      */
     private static boolean refersToStoredResponse(int status, String key, String param, String lowerMessage) {
-        if (status != 400 && status != 404) {
+        // An error event inside a 200 stream counts too: DashScope may refuse the id there.
+        if (status != 400 && status != 404 && status >= 300) {
             return false;
         }
         boolean aboutPrevious = key.contains("previous_response") || "previous_response_id".equals(param)

@@ -28,7 +28,6 @@ import io.kaiwa.core.exception.NotFoundException;
 import io.kaiwa.core.exception.ResponseNotFoundException;
 import io.kaiwa.core.http.BodyBuffer;
 import io.kaiwa.core.http.HttpRequest;
-import io.kaiwa.core.http.HttpStream;
 import io.kaiwa.core.http.UpstreamClient;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
@@ -71,6 +70,14 @@ public final class ResponsesEngine {
         this.headers = Map.copyOf(settings.headers(false));
         this.streamHeaders = Map.copyOf(settings.headers(true));
         this.parameters = settings.parameters().deepCopy();
+        if (parameters.path("background").asBoolean(false)) {
+            throw new IllegalArgumentException("background: this adapter waits for each answer; background "
+                    + "responses are run by the agent runtime's service");
+        }
+        if (parameters.has("conversation")) {
+            throw new IllegalArgumentException("conversation: Kaiwa keeps the conversation itself and chains with "
+                    + "previous_response_id, which the API does not allow together with a provider conversation");
+        }
         if (settings.enableThinking() != null) {
             parameters.put("enable_thinking", settings.enableThinking());
         }
@@ -116,26 +123,22 @@ public final class ResponsesEngine {
     public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
         return Multi.createFrom().deferred(() -> {
             Plan plan = plan(conversation, input);
-            // A refused id is known from the answer's head, before any event: falling back is still invisible.
-            return open(plan).onFailure(failure -> forgot(plan, failure))
-                    .recoverWithUni(failure -> open(plan.forgotten()))
-                    .onItem().transformToMulti(opened -> UpstreamClient.events(opened.stream,
-                            new ResponsesEvents(response -> {
-                                Turn turn = read(opened.plan, opened.prepared, response);
-                                calibrate(opened.prepared, turn);
-                                return turn;
-                            }, (id, output, error) -> new Turn(id, input, output, null, null, TurnStatus.FAILED,
-                                    error, opened.prepared.startedAt, settings.clock().instant(),
-                                    opened.plan.chaining))));
+            // A refused id shows in the answer's head or in an error event before any output: either way nothing
+            // has reached the caller yet, so falling back to the history stays invisible.
+            return events(plan).onFailure(failure -> forgot(plan, failure))
+                    .recoverWithMulti(failure -> events(plan.forgotten()));
         });
     }
 
-    private record Opened(Plan plan, Prepared prepared, HttpStream stream) {
-    }
-
-    private Uni<Opened> open(Plan plan) {
+    private Multi<StreamEvent> events(Plan plan) {
         Prepared p = prepare(plan, true);
-        return client.open(p.request).map(stream -> new Opened(plan, p, stream));
+        return client.open(p.request).onItem().transformToMulti(stream -> UpstreamClient.events(stream,
+                new ResponsesEvents(response -> {
+                    Turn turn = read(plan, p, response);
+                    calibrate(p, turn);
+                    return turn;
+                }, (id, output, error) -> new Turn(id, plan.input, output, null, null, TurnStatus.FAILED, error,
+                        p.startedAt, settings.clock().instant(), plan.chaining), plan.chaining.isChained())));
     }
 
     /**

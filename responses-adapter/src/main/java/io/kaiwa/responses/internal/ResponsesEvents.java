@@ -19,6 +19,7 @@ import io.kaiwa.core.event.ToolCallPhase;
 import io.kaiwa.core.exception.ConnectionException;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.exception.ResponseNotFoundException;
 import io.kaiwa.core.http.UpstreamClient;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.FunctionCallItem;
@@ -43,6 +44,8 @@ import io.kaiwa.core.sse.SseEvent;
 public final class ResponsesEvents implements UpstreamClient.EventHandler<StreamEvent> {
     private final Function<JsonNode, Turn> reader;
     private final TurnFactory failedTurn;
+    private final boolean chained;
+    private boolean emitted;
     private final TreeMap<Integer, Item> done = new TreeMap<>();
     private final Map<Integer, String> itemIds = new HashMap<>();
     private long lastSequence = -1;
@@ -64,10 +67,14 @@ public final class ResponsesEvents implements UpstreamClient.EventHandler<Stream
     /**
      * @param reader reads a terminal event's response object into the turn
      * @param failedTurn makes the turn of an {@code error} event
+     * @param chained whether the request chained from a stored response: then an {@code error} event refusing that
+     *        id before anything was emitted fails the stream with {@link ResponseNotFoundException}, so the caller
+     *        can send the history instead without anyone seeing the first attempt
      */
-    public ResponsesEvents(Function<JsonNode, Turn> reader, TurnFactory failedTurn) {
+    public ResponsesEvents(Function<JsonNode, Turn> reader, TurnFactory failedTurn, boolean chained) {
         this.reader = reader;
         this.failedTurn = failedTurn;
+        this.chained = chained;
     }
 
     @Override
@@ -88,6 +95,7 @@ public final class ResponsesEvents implements UpstreamClient.EventHandler<Stream
                 if (response != null && response.hasNonNull("id")) {
                     responseId = response.get("id").asText();
                 }
+                return;
             }
             case "response.output_item.added" -> {
                 Item item = KaiwaJson.readItem(o.get("item"), "item");
@@ -129,6 +137,8 @@ public final class ResponsesEvents implements UpstreamClient.EventHandler<Stream
             case "error" -> fail(o, emit);
             default -> toolPhase(o, type, index, emit);
         }
+        // Past the lifecycle events, the caller may have seen something: no more silent fallback.
+        emitted = true;
     }
 
     @Override
@@ -240,6 +250,9 @@ public final class ResponsesEvents implements UpstreamClient.EventHandler<Stream
                 e == o ? null : JsonFields.string(e, "type", "error"), JsonFields.string(e, "code", "error"),
                 JsonFields.string(e, "param", "error"), null);
         KaiwaException error = UpstreamErrors.map(200, body);
+        if (chained && !emitted && error instanceof ResponseNotFoundException) {
+            throw error;
+        }
         String code = body.code() != null ? body.code() : "upstream_error";
         finished = true;
         emit.accept(new StreamEvent.Failed(failedTurn.failed(responseId, new ArrayList<>(done.values()),

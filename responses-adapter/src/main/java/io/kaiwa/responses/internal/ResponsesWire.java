@@ -23,7 +23,9 @@ import io.kaiwa.core.content.ContentPart;
 import io.kaiwa.core.content.InputText;
 import io.kaiwa.core.exception.ContentFilteredException;
 import io.kaiwa.core.exception.IncompleteAnswerException;
+import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.exception.NonRetriableException;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.MessageItem;
@@ -132,7 +134,12 @@ public final class ResponsesWire {
         Instant created = createdAt(o.get("created_at"), completedAt);
         List<Item> output = o.hasNonNull("output") ? KaiwaJson.readItems(o.get("output"), "output") : List.of();
         Usage usage = o.hasNonNull("usage") ? KaiwaJson.readUsage(o.get("usage"), "usage") : null;
-        TurnStatus status = status(JsonFields.string(o, "status", ""));
+        String wireStatus = JsonFields.string(o, "status", "");
+        if ("queued".equals(wireStatus) || "in_progress".equals(wireStatus)) {
+            throw new InvalidPayloadException("status", "the response is still " + wireStatus
+                    + ": a finished answer was expected (background responses are not run by this adapter)", null);
+        }
+        TurnStatus status = status(wireStatus);
         TurnError error = null;
         JsonNode e = o.get("error");
         if (e != null && e.isObject()) {
@@ -140,6 +147,8 @@ public final class ResponsesWire {
                     orDefault(JsonFields.string(e, "message", "error"), "the provider reported a failure"));
         } else if (status == TurnStatus.FAILED) {
             error = new TurnError("upstream_error", "the provider reported a failed response without an error");
+        } else if (status == TurnStatus.CANCELLED) {
+            error = new TurnError("cancelled", "the response was cancelled");
         } else if (status == TurnStatus.INCOMPLETE) {
             JsonNode details = o.get("incomplete_details");
             String reason = details != null && details.isObject()
@@ -159,6 +168,9 @@ public final class ResponsesWire {
      */
     public static KaiwaException failure(Turn turn) {
         TurnError error = requireNonNull(turn.error(), "error");
+        if (turn.status() == TurnStatus.CANCELLED) {
+            return new NonRetriableException(error.message(), 0, error.code(), null, null);
+        }
         if (turn.status() == TurnStatus.INCOMPLETE) {
             return "content_filter".equals(error.code())
                     ? new ContentFilteredException(error.message(), 0, error.code(), null, null)
@@ -186,7 +198,7 @@ public final class ResponsesWire {
             case "incomplete" -> TurnStatus.INCOMPLETE;
             case "failed" -> TurnStatus.FAILED;
             case "cancelled" -> TurnStatus.CANCELLED;
-            // queued and in_progress only appear in streams and background polling; a finished call is complete.
+            // A missing status is read as a finished answer: some compatible servers leave it out.
             default -> TurnStatus.COMPLETED;
         };
     }
