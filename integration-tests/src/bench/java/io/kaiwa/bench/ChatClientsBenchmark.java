@@ -7,10 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -51,39 +49,24 @@ public final class ChatClientsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options = ClientBench.options(args);
-        int turns = options.getOrDefault("turns", 50);
-        int rounds = options.getOrDefault("rounds", 20);
-        int warmup = options.getOrDefault("warmup", 10);
-
-        try (var upstream = new WireMockProcess()) {
-            stub(upstream);
-            String base = upstream.baseUrl() + "/v1";
+        ClientBench.main(args, ChatClientsBenchmark::stub, "chat-clients.md", (base, openai, turns, rounds, warmup) -> {
             try (var kaiwa = ChatCompletionsAdapter.builder().baseUrl(base).apiKey("sk-bench").model("qwen-plus")
                     .retryPolicy(RetryPolicy.none()).build()) {
-                OpenAIClient openai = OpenAIOkHttpClient.builder().apiKey("sk-bench").baseUrl(base).maxRetries(0)
-                        .build();
-                try {
-                    List<Scenario> scenarios = List.of(
-                            new Scenario("Kaiwa chat-adapter", "whole", () -> kaiwaWhole(kaiwa, turns)),
-                            new Scenario("openai-java", "whole", () -> openaiWhole(openai, turns)),
-                            new Scenario("Kaiwa chat-adapter", "streamed", () -> kaiwaStreamed(kaiwa, turns)),
-                            new Scenario("openai-java", "streamed", () -> openaiStreamed(openai, turns)));
-                    ClientBench.measure(scenarios, turns, rounds, warmup);
-                    String report = ClientBench.table("Client cost per turn, " + turns
-                            + "-turn Chat Completions conversation, " + rounds + " conversations per row", scenarios)
-                            + "\nRequest body bytes sent by the chat adapter (the history grows every turn): "
-                            + ClientBench.sizesAt(requestSizes(base, turns)) + "\n";
-                    ClientBench.write("chat-clients.md", report);
-                } finally {
-                    openai.close();
-                }
+                List<Scenario> scenarios = List.of(
+                        new Scenario("Kaiwa chat-adapter", "whole", () -> kaiwaWhole(kaiwa, turns)),
+                        new Scenario("openai-java", "whole", () -> openaiWhole(openai, turns)),
+                        new Scenario("Kaiwa chat-adapter", "streamed", () -> kaiwaStreamed(kaiwa, turns)),
+                        new Scenario("openai-java", "streamed", () -> openaiStreamed(openai, turns)));
+                ClientBench.measure(scenarios, turns, rounds, warmup);
+                return ClientBench.table("Client cost per turn, " + turns + "-turn Chat Completions conversation, "
+                        + rounds + " conversations per row", scenarios)
+                        + "\nRequest body bytes sent by the chat adapter (the history grows every turn): "
+                        + ClientBench.sizesAt(requestSizes(base, turns)) + "\n";
             }
-        }
-        System.exit(0);
+        });
     }
 
-    private static void stub(WireMockProcess upstream) {
+    static void stub(WireMockProcess upstream) {
         upstream.admin.register(post(urlEqualTo("/v1/chat/completions")).atPriority(1)
                 .withRequestBody(containing("\"stream\":true")).willReturn(aResponse().withStatus(200)
                         .withHeader("Content-Type", "text/event-stream").withBody(streamBody())));

@@ -10,7 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 
 import io.kaiwa.chat.http.VertxHttpTransport;
 import io.kaiwa.core.http.HttpRequest;
@@ -43,6 +47,36 @@ final class ClientBench {
             this.mode = mode;
             this.conversation = conversation;
         }
+    }
+
+    /** One benchmark's measured part. */
+    interface Body {
+        /**
+         * @return the report, in Markdown
+         */
+        String run(String base, OpenAIClient openai, int turns, int rounds, int warmup) throws Exception;
+    }
+
+    /**
+     * Starts the upstream in its own JVM, stubs it, makes the openai-java client, runs the body and writes its report
+     * to {@code target/bench/<file>}; then exits, as the clients' pools would otherwise keep the JVM alive.
+     */
+    static void main(String[] args, Consumer<WireMockProcess> stub, String file, Body body) throws Exception {
+        Map<String, Integer> options = options(args);
+        int turns = options.getOrDefault("turns", 50);
+        int rounds = options.getOrDefault("rounds", 20);
+        int warmup = options.getOrDefault("warmup", 10);
+        try (var upstream = new WireMockProcess()) {
+            stub.accept(upstream);
+            String base = upstream.baseUrl() + "/v1";
+            OpenAIClient openai = OpenAIOkHttpClient.builder().apiKey("sk-bench").baseUrl(base).maxRetries(0).build();
+            try {
+                write(file, body.run(base, openai, turns, rounds, warmup));
+            } finally {
+                openai.close();
+            }
+        }
+        System.exit(0);
     }
 
     static Map<String, Integer> options(String[] args) {

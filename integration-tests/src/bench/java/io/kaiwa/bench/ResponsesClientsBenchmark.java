@@ -6,12 +6,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.Response;
@@ -19,7 +17,6 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 
 import io.kaiwa.bench.ClientBench.Scenario;
-import io.kaiwa.chat.ChatCompletionsAdapter;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.event.StreamEvent;
@@ -47,50 +44,36 @@ public final class ResponsesClientsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> options = ClientBench.options(args);
-        int turns = options.getOrDefault("turns", 50);
-        int rounds = options.getOrDefault("rounds", 20);
-        int warmup = options.getOrDefault("warmup", 10);
+        ClientBench.main(args, ResponsesClientsBenchmark::stub, "responses-clients.md",
+                (base, openai, turns, rounds, warmup) -> {
+                    try (var kaiwa = ResponsesAdapter.builder().baseUrl(base).apiKey("sk-bench").model(MODEL)
+                            .retryPolicy(RetryPolicy.none()).build()) {
+                        List<Scenario> scenarios = List.of(
+                                new Scenario("Kaiwa responses-adapter", "whole", () -> kaiwaWhole(kaiwa, turns)),
+                                new Scenario("openai-java", "whole", () -> openaiWhole(openai, turns)),
+                                new Scenario("Kaiwa responses-adapter", "streamed",
+                                        () -> kaiwaStreamed(kaiwa, turns)),
+                                new Scenario("openai-java", "streamed", () -> openaiStreamed(openai, turns)));
+                        ClientBench.measure(scenarios, turns, rounds, warmup);
+                        return ClientBench.table("Client cost per turn, " + turns
+                                + "-turn Responses conversation chained with previous_response_id, " + rounds
+                                + " conversations per row", scenarios)
+                                + "\nRequest body bytes per turn of the same conversation: Responses adapter, "
+                                + "chained: " + ClientBench.sizesAt(requestSizes(base, turns))
+                                + "; chat adapter, history sent again: "
+                                + ClientBench.sizesAt(ChatClientsBenchmark.requestSizes(base, turns)) + "\n";
+                    }
+                });
+    }
 
-        try (var upstream = new WireMockProcess()) {
-            stub(upstream);
-            String base = upstream.baseUrl() + "/v1";
-            try (var kaiwa = ResponsesAdapter.builder().baseUrl(base).apiKey("sk-bench").model(MODEL)
-                    .retryPolicy(RetryPolicy.none()).build()) {
-                OpenAIClient openai = OpenAIOkHttpClient.builder().apiKey("sk-bench").baseUrl(base).maxRetries(0)
-                        .build();
-                try {
-                    List<Scenario> scenarios = List.of(
-                            new Scenario("Kaiwa responses-adapter", "whole", () -> kaiwaWhole(kaiwa, turns)),
-                            new Scenario("openai-java", "whole", () -> openaiWhole(openai, turns)),
-                            new Scenario("Kaiwa responses-adapter", "streamed", () -> kaiwaStreamed(kaiwa, turns)),
-                            new Scenario("openai-java", "streamed", () -> openaiStreamed(openai, turns)));
-                    ClientBench.measure(scenarios, turns, rounds, warmup);
-                    List<Integer> chained = ClientBench.requestSizes(transport -> () -> {
-                        try (var adapter = ResponsesAdapter.builder().baseUrl(base).apiKey("sk-bench").model(MODEL)
-                                .transport(transport).build()) {
-                            kaiwaWhole(adapter, turns);
-                        }
-                    });
-                    List<Integer> rebuilt = ClientBench.requestSizes(transport -> () -> {
-                        try (var adapter = ChatCompletionsAdapter.builder().baseUrl(base).apiKey("sk-bench")
-                                .model(MODEL).transport(transport).build()) {
-                            chatWhole(adapter, turns);
-                        }
-                    });
-                    String report = ClientBench.table("Client cost per turn, " + turns
-                            + "-turn Responses conversation chained with previous_response_id, " + rounds
-                            + " conversations per row", scenarios)
-                            + "\nRequest body bytes per turn of the same conversation: Responses adapter, chained: "
-                            + ClientBench.sizesAt(chained) + "; chat adapter, history sent again: "
-                            + ClientBench.sizesAt(rebuilt) + "\n";
-                    ClientBench.write("responses-clients.md", report);
-                } finally {
-                    openai.close();
-                }
+    /** @return the request body size of every turn of one chained conversation */
+    static List<Integer> requestSizes(String base, int turns) {
+        return ClientBench.requestSizes(transport -> () -> {
+            try (var adapter = ResponsesAdapter.builder().baseUrl(base).apiKey("sk-bench").model(MODEL)
+                    .transport(transport).build()) {
+                kaiwaWhole(adapter, turns);
             }
-        }
-        System.exit(0);
+        });
     }
 
     private static void stub(WireMockProcess upstream) {
@@ -100,8 +83,7 @@ public final class ResponsesClientsBenchmark {
         upstream.admin.register(post(urlEqualTo("/v1/responses")).atPriority(2).willReturn(aResponse()
                 .withStatus(200).withHeader("Content-Type", "application/json").withBody(response("completed"))));
         // The chat adapter's request sizes are measured against the same upstream.
-        upstream.admin.register(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(ChatClientsBenchmark.wholeBody())));
+        ChatClientsBenchmark.stub(upstream);
     }
 
     /** A response object with every field the seed's carries, as DashScope sends it. */
@@ -234,24 +216,20 @@ public final class ResponsesClientsBenchmark {
         check(c.lastTurn().outputText(), c.lastTurn().chaining().isChained());
     }
 
-    private static void chatWhole(ChatCompletionsAdapter adapter, int turns) {
-        Conversation c = Conversation.builder().instructions(ChatClientsBenchmark.SYSTEM).build();
-        for (int t = 1; t <= turns; t++) {
-            c = c.withTurn(adapter.send(c, List.of(MessageItem.user(ChatClientsBenchmark.question(t)))).await()
-                    .indefinitely());
+    private static ResponseCreateParams params(int turn, String previous) {
+        var params = ResponseCreateParams.builder().model(MODEL).instructions(ChatClientsBenchmark.SYSTEM)
+                .input(ChatClientsBenchmark.question(turn));
+        if (previous != null) {
+            params.previousResponseId(previous);
         }
+        return params.build();
     }
 
     private static void openaiWhole(OpenAIClient client, int turns) {
         String previous = null;
         String last = null;
         for (int t = 1; t <= turns; t++) {
-            var params = ResponseCreateParams.builder().model(MODEL).instructions(ChatClientsBenchmark.SYSTEM)
-                    .input(ChatClientsBenchmark.question(t));
-            if (previous != null) {
-                params.previousResponseId(previous);
-            }
-            Response response = client.responses().create(params.build());
+            Response response = client.responses().create(params(t, previous));
             previous = response.id();
             last = text(response);
         }
@@ -262,13 +240,8 @@ public final class ResponsesClientsBenchmark {
         String previous = null;
         String last = null;
         for (int t = 1; t <= turns; t++) {
-            var params = ResponseCreateParams.builder().model(MODEL).instructions(ChatClientsBenchmark.SYSTEM)
-                    .input(ChatClientsBenchmark.question(t));
-            if (previous != null) {
-                params.previousResponseId(previous);
-            }
             var accumulator = ResponseAccumulator.create();
-            try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(params.build())) {
+            try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(params(t, previous))) {
                 stream.stream().forEach(accumulator::accumulate);
             }
             Response response = accumulator.response();
