@@ -1,0 +1,121 @@
+package io.kaiwa.runtime.api;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.kaiwa.core.exception.AuthenticationException;
+import io.kaiwa.core.exception.ConflictException;
+import io.kaiwa.core.exception.InsufficientQuotaException;
+import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.exception.NotFoundException;
+import io.kaiwa.core.exception.PermissionDeniedException;
+import io.kaiwa.core.exception.RateLimitException;
+import io.kaiwa.core.exception.UpstreamTimeoutException;
+
+/**
+ * The service's one error mapper: any failure to an HTTP status and OpenAI's error JSON. Provider errors keep the
+ * provider's status and code; failures of the service itself are 500s whose details go to the log, not the client.
+ *
+ * @param status the HTTP status
+ * @param type OpenAI's error type
+ * @param code the code, or {@code null}
+ * @param param the field at fault, or {@code null}
+ * @param message what went wrong
+ */
+public record ErrorBody(int status, String type, String code, String param, String message) {
+    private static final Logger LOG = Logger.getLogger(ErrorBody.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * @param failure what went wrong
+     * @return how to answer it
+     */
+    public static ErrorBody of(Throwable failure) {
+        if (failure instanceof ApiException a) {
+            return new ErrorBody(a.status(), a.type(), a.code(), a.param(), a.getMessage());
+        }
+        if (failure instanceof KaiwaException k) {
+            return provider(k);
+        }
+        if (failure instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {
+            int status = w.getResponse().getStatus();
+            return new ErrorBody(status, "invalid_request_error", status == 404 ? "not_found" : null, null,
+                    w.getMessage());
+        }
+        LOG.error("request failed", failure);
+        return new ErrorBody(500, "server_error", "internal_error", null,
+                "The service failed to handle the request; the log has the details.");
+    }
+
+    private static ErrorBody provider(KaiwaException e) {
+        int status = e.status() >= 400 && e.status() <= 599 ? e.status() : statusOf(e);
+        String type = switch (status) {
+            case 400, 404, 409, 422 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 429 -> e instanceof InsufficientQuotaException ? "insufficient_quota" : "rate_limit_error";
+            default -> "server_error";
+        };
+        String message = e instanceof InvalidPayloadException
+                ? "The provider answered with something that is not a valid answer: " + e.getMessage()
+                : e.getMessage();
+        return new ErrorBody(status, type, e.code(), e.param(), message);
+    }
+
+    private static int statusOf(KaiwaException e) {
+        if (e instanceof RateLimitException || e instanceof InsufficientQuotaException) {
+            return 429;
+        }
+        if (e instanceof AuthenticationException) {
+            return 401;
+        }
+        if (e instanceof PermissionDeniedException) {
+            return 403;
+        }
+        if (e instanceof NotFoundException) {
+            return 404;
+        }
+        if (e instanceof ConflictException) {
+            return 409;
+        }
+        if (e instanceof UpstreamTimeoutException) {
+            return 504;
+        }
+        if (e instanceof InvalidRequestException) {
+            return 400;
+        }
+        // A connection failure, an unreadable answer or a failure the provider reported mid-answer.
+        return 502;
+    }
+
+    /** @param g where to write {@code {"error":{...}}} @throws IOException when the generator fails */
+    public void write(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeObjectFieldStart("error");
+        g.writeStringField("message", message);
+        g.writeStringField("type", type);
+        g.writeStringField("param", param);
+        g.writeStringField("code", code);
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** @return {@code {"error":{...}}} */
+    public String json() {
+        var out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,188 @@
+package io.kaiwa.runtime.api;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestMulti;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.auth.ApiKeyAuth;
+import io.kaiwa.runtime.run.ResponseService;
+import io.kaiwa.runtime.store.ResponseRecord;
+import io.kaiwa.runtime.store.ResponseStore;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+/** The OpenAI Responses API: create, retrieve, delete, cancel, list input items. */
+@Path("/v1/responses")
+public class ResponsesResource {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, List<String>> JSON_HEADERS = Map.of("Content-Type", List.of("application/json"));
+    private static final Map<String, List<String>> SSE_HEADERS = Map.of("Content-Type",
+            List.of("text/event-stream"), "Cache-Control", List.of("no-cache"));
+
+    @Inject
+    ResponseService service;
+
+    @Inject
+    ResponseStore store;
+
+    /** What to answer: a status, headers and a body that may still be streaming. */
+    record Reply(int status, Map<String, List<String>> headers, Multi<Buffer> body) {
+        static Reply json(int status, String json) {
+            return new Reply(status, JSON_HEADERS, Multi.createFrom().item(Buffer.buffer(json)));
+        }
+
+        static Reply error(Throwable failure) {
+            ErrorBody error = ErrorBody.of(failure);
+            return json(error.status(), error.json());
+        }
+    }
+
+    /**
+     * Creates a response: the whole response object, or its events when {@code stream} is true.
+     *
+     * @param rc the request
+     * @param body the request body
+     * @return the response object or its event stream
+     */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public RestMulti<Buffer> create(RoutingContext rc, byte[] body) {
+        String tenant = ApiKeyAuth.tenant(rc);
+        Uni<Reply> reply = Uni.createFrom().deferred(() -> {
+            CreateRequest request = CreateRequest.parse(parse(body));
+            if (request.stream()) {
+                return service.stream(tenant, request).map(frames -> new Reply(200, SSE_HEADERS,
+                        frames.map(Buffer::buffer)));
+            }
+            return service.create(tenant, request).map(r -> Reply.json(200, ResponseJson.json(r, request.store())));
+        }).onFailure().recoverWithItem(Reply::error);
+        return RestMulti.fromUniResponse(reply, Reply::body, Reply::headers, Reply::status);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ApiException.badRequest(null, "The request body is empty; send a JSON object.");
+        }
+        try {
+            return KaiwaJson.parse(body);
+        } catch (InvalidPayloadException e) {
+            throw ApiException.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * @param rc the request
+     * @param id a response id
+     * @return the response object
+     */
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> retrieve(RoutingContext rc, @PathParam("id") String id) {
+        return found(rc, id).map(r -> ok(ResponseJson.json(r, true)));
+    }
+
+    /**
+     * @param rc the request
+     * @param id a response id
+     * @return the deletion confirmation
+     */
+    @DELETE
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> delete(RoutingContext rc, @PathParam("id") String id) {
+        return store.delete(ApiKeyAuth.tenant(rc), id).map(deleted -> {
+            if (!deleted) {
+                throw ApiException.notFound("Response", id, null);
+            }
+            return ok(write(g -> {
+                g.writeStartObject();
+                g.writeStringField("id", id);
+                g.writeStringField("object", "response.deleted");
+                g.writeBooleanField("deleted", true);
+                g.writeEndObject();
+            }));
+        }).onFailure().recoverWithItem(ResponsesResource::error);
+    }
+
+    /**
+     * @param rc the request
+     * @param id a response id
+     * @param after list items after this item id
+     * @param limit how many (1 to 100, default 20)
+     * @param order {@code asc} or {@code desc} (default)
+     * @return the response's input items, as a list page
+     */
+    @GET
+    @Path("/{id}/input_items")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> inputItems(RoutingContext rc, @PathParam("id") String id, @QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("20") int limit,
+            @QueryParam("order") @DefaultValue("desc") String order) {
+        if (limit < 1 || limit > 100) {
+            return Uni.createFrom().item(error(ApiException.badRequest("limit", "limit must be from 1 to 100.")));
+        }
+        if (!order.equals("asc") && !order.equals("desc")) {
+            return Uni.createFrom().item(error(ApiException.badRequest("order", "order must be 'asc' or 'desc'.")));
+        }
+        return found(rc, id).map(r -> ok(InputItems.page(r, after, limit, order.equals("asc"))));
+    }
+
+    private Uni<ResponseRecord> found(RoutingContext rc, String id) {
+        return store.find(ApiKeyAuth.tenant(rc), id).map(r -> {
+            if (r == null) {
+                throw ApiException.notFound("Response", id, null);
+            }
+            return r;
+        });
+    }
+
+    static Response ok(String json) {
+        return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    static Response error(Throwable failure) {
+        ErrorBody error = ErrorBody.of(failure);
+        return Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(error.json()).build();
+    }
+
+    interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static String write(Body body) {
+        var out = new StringWriter(256);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+}

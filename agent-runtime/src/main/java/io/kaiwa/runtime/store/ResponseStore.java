@@ -1,0 +1,164 @@
+package io.kaiwa.runtime.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Stored responses and their events, always within one tenant: another tenant's id reads exactly like a missing
+ * one. Every method is non-blocking and must be called on a Vert.x event loop.
+ */
+@ApplicationScoped
+public class ResponseStore {
+    private static final String COLUMNS = "id, tenant, status, model, provider, previous_response_id, created_at, "
+            + "completed_at, background, request, input, output, usage, error, provider_key, provider_response_id, "
+            + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence";
+
+    /** Follows previous_response_id up from a response, oldest first, in one round trip however long the chain. */
+    private static final String CHAIN = "WITH RECURSIVE chain AS (SELECT r.*, 0 AS depth FROM kaiwa_response r "
+            + "WHERE r.id = :id AND r.tenant = :tenant UNION ALL SELECT p.*, c.depth + 1 FROM kaiwa_response p "
+            + "JOIN chain c ON p.id = c.previous_response_id AND p.tenant = c.tenant WHERE c.depth < 100000) "
+            + "SELECT " + COLUMNS + " FROM chain ORDER BY depth DESC";
+
+    /** Hands queued tasks, and tasks whose worker's lease ran out, to one worker; others skip the locked rows. */
+    private static final String CLAIM = "UPDATE kaiwa_response SET status = 'in_progress', lease_owner = :owner, "
+            + "lease_until = :until WHERE id IN (SELECT id FROM kaiwa_response WHERE background AND (status = "
+            + "'queued' OR (status = 'in_progress' AND lease_until < :now)) ORDER BY created_at LIMIT :limit "
+            + "FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
+
+    @Inject
+    Mutiny.SessionFactory sessions;
+
+    /**
+     * @param record a new response
+     * @return when it is committed
+     */
+    public Uni<Void> insert(ResponseRecord record) {
+        return sessions.withTransaction(s -> s.persist(record));
+    }
+
+    /**
+     * @param record a response and the events that finished it, stored in one transaction
+     * @param events events to append, or an empty list
+     * @return when both are committed
+     */
+    public Uni<Void> update(ResponseRecord record, List<EventRecord> events) {
+        return sessions.withTransaction(s -> s.merge(record).chain(() -> appendEvents(s, events)));
+    }
+
+    /**
+     * @param events events to append to a response's stream
+     * @return when they are committed
+     */
+    public Uni<Void> appendEvents(List<EventRecord> events) {
+        return events.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : sessions.withTransaction(s -> appendEvents(s, events));
+    }
+
+    private static Uni<Void> appendEvents(Mutiny.Session s, List<EventRecord> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return s.persistAll(events.toArray());
+    }
+
+    /**
+     * @param tenant the caller's tenant
+     * @param id a response id
+     * @return the response, or {@code null} when it does not exist for this tenant
+     */
+    public Uni<ResponseRecord> find(String tenant, String id) {
+        return sessions.withSession(s -> s.find(ResponseRecord.class, id))
+                .map(r -> r != null && r.tenant.equals(tenant) ? r : null);
+    }
+
+    /**
+     * @param tenant the caller's tenant
+     * @param id the response to start from
+     * @return the response and its ancestors through previous_response_id, oldest first; empty when it does not
+     *         exist for this tenant
+     */
+    public Uni<List<ResponseRecord>> chain(String tenant, String id) {
+        return sessions.withSession(s -> s.createNativeQuery(CHAIN, ResponseRecord.class).setParameter("id", id)
+                .setParameter("tenant", tenant).getResultList());
+    }
+
+    /**
+     * @param tenant the caller's tenant
+     * @param id a response id
+     * @return whether it existed (for this tenant) and is now gone, with its events
+     */
+    public Uni<Boolean> delete(String tenant, String id) {
+        return sessions.withTransaction(s -> s.createNativeQuery(
+                "DELETE FROM kaiwa_response WHERE id = :id AND tenant = :tenant").setParameter("id", id)
+                .setParameter("tenant", tenant).executeUpdate()).map(n -> n > 0);
+    }
+
+    /**
+     * @param tenant the caller's tenant
+     * @param id a background response
+     * @return whether a cancel was recorded (the response exists for this tenant)
+     */
+    public Uni<Boolean> requestCancel(String tenant, String id) {
+        return sessions.withTransaction(s -> s.createNativeQuery(
+                "UPDATE kaiwa_response SET cancel_requested = true WHERE id = :id AND tenant = :tenant")
+                .setParameter("id", id).setParameter("tenant", tenant).executeUpdate()).map(n -> n > 0);
+    }
+
+    /**
+     * @param id a response
+     * @param after the last sequence number already seen, or -1
+     * @return its stored events after that one, in order
+     */
+    public Uni<List<EventRecord>> events(String id, int after) {
+        return sessions.withSession(s -> s.createSelectionQuery(
+                "from EventRecord where responseId = :id and sequenceNumber > :after order by sequenceNumber",
+                EventRecord.class).setParameter("id", id).setParameter("after", after).getResultList());
+    }
+
+    /**
+     * @param owner the claiming worker
+     * @param lease how long the claim holds without renewal
+     * @param limit the most tasks to claim
+     * @return the claimed tasks, now {@code in_progress} and leased to the owner
+     */
+    public Uni<List<ResponseRecord>> claim(String owner, Duration lease, int limit) {
+        Instant now = Instant.now();
+        return sessions.withTransaction(s -> s.createNativeQuery(CLAIM, ResponseRecord.class)
+                .setParameter("owner", owner).setParameter("until", now.plus(lease)).setParameter("now", now)
+                .setParameter("limit", limit).getResultList());
+    }
+
+    /**
+     * @param id a task
+     * @param owner the worker that holds it
+     * @param lease the renewed lease
+     * @return whether the worker still holds it, and whether the client asked to cancel it
+     */
+    public Uni<LeaseState> renew(String id, String owner, Duration lease) {
+        return sessions.withTransaction(s -> s.createNativeQuery(
+                "UPDATE kaiwa_response SET lease_until = :until WHERE id = :id AND lease_owner = :owner "
+                        + "AND status = 'in_progress' RETURNING cancel_requested",
+                Boolean.class).setParameter("until", Instant.now().plus(lease)).setParameter("id", id)
+                .setParameter("owner", owner).getResultList())
+                .map(rows -> rows.isEmpty() ? LeaseState.LOST : rows.get(0) ? LeaseState.CANCEL : LeaseState.HELD);
+    }
+
+    /** What a worker learns when it renews its lease. */
+    public enum LeaseState {
+        /** Still the worker's. */
+        HELD,
+        /** Still the worker's, and the client asked to cancel. */
+        CANCEL,
+        /** Another worker took it over (the lease had run out) or it has ended. */
+        LOST
+    }
+}
