@@ -1,0 +1,326 @@
+package io.kaiwa.runtime;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+@QuarkusTest
+@QuarkusTestResource(value = TestUpstreams.class, restrictToAnnotatedClass = false)
+class ResponsesApiTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static RequestSpecification acme() {
+        return given().header("Authorization", "Bearer sk-acme-test").contentType("application/json");
+    }
+
+    static RequestSpecification globex() {
+        return given().header("Authorization", "Bearer sk-globex-test").contentType("application/json");
+    }
+
+    static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String chatAnswer(String text) {
+        return """
+                {"id":"chatcmpl-1","object":"chat.completion","created":1769084048,"model":"gpt-chat",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":%s},"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":10,"completion_tokens":3,"total_tokens":13}}"""
+                .formatted(JSON.valueToTree(text).toString());
+    }
+
+    static void chatAnswers(String... texts) {
+        String state = "Started";
+        for (int i = 0; i < texts.length; i++) {
+            String next = "answer " + (i + 1);
+            TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).inScenario("chat")
+                    .whenScenarioStateIs(state).willReturn(aResponse().withStatus(200)
+                            .withHeader("Content-Type", "application/json").withBody(chatAnswer(texts[i])))
+                    .willSetStateTo(next));
+            state = next;
+        }
+    }
+
+    static List<JsonNode> sent(String path) {
+        var out = new ArrayList<JsonNode>();
+        for (LoggedRequest r : TestUpstreams.upstream.findAll(postRequestedFor(urlEqualTo(path)))) {
+            out.add(tree(r.getBodyAsString()));
+        }
+        return out;
+    }
+
+    static Response create(RequestSpecification who, String body) {
+        return who.body(body).post("/v1/responses");
+    }
+
+    static String createOk(String body) {
+        Response r = create(acme(), body);
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        return r.jsonPath().getString("id");
+    }
+
+    @BeforeEach
+    void resetUpstream() {
+        TestUpstreams.upstream.resetAll();
+    }
+
+    @Nested
+    class CreatesAndStoresResponses {
+        @Test
+        void aChatProviderAnswerBecomesAStoredResponseObject() {
+            chatAnswers("こんにちは!");
+
+            Response r = create(acme(), """
+                    {"model":"gpt-chat","input":"やあ","instructions":"短く","temperature":0.2,"metadata":{"k":"v"}}""");
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode body = tree(r.asString());
+            assertThat(body.get("object").asText()).isEqualTo("response");
+            assertThat(body.get("status").asText()).isEqualTo("completed");
+            assertThat(body.at("/output/0/content/0/text").asText()).isEqualTo("こんにちは!");
+            assertThat(body.at("/output/0/id").asText()).startsWith("msg_");
+            assertThat(body.get("usage").get("input_tokens").asInt()).isEqualTo(10);
+            assertThat(body.get("temperature").asDouble()).isEqualTo(0.2);
+            assertThat(body.get("metadata").get("k").asText()).isEqualTo("v");
+            assertThat(sent("/chat/v1/chat/completions")).containsExactly(tree("""
+                    {"model":"gpt-chat","messages":[{"role":"system","content":"短く"},{"role":"user","content":"やあ"}],
+                     "temperature":0.2}"""));
+            assertThat(tree(acme().get("/v1/responses/" + body.get("id").asText()).asString())).isEqualTo(body);
+        }
+
+        @Test
+        void aChainOfThreeTurnsSendsTheWholeHistoryToAChatProvider() {
+            chatAnswers("一", "二", "三");
+            String first = createOk("{\"model\":\"gpt-chat\",\"input\":\"a\"}");
+            String second = createOk("{\"model\":\"gpt-chat\",\"input\":\"b\",\"previous_response_id\":\"" + first
+                    + "\"}");
+            createOk("{\"model\":\"gpt-chat\",\"input\":\"c\",\"previous_response_id\":\"" + second + "\"}");
+
+            assertThat(sent("/chat/v1/chat/completions").get(2)).isEqualTo(
+                    tree("""
+                            {"model":"gpt-chat","messages":[{"role":"user","content":"a"},{"role":"assistant","content":"一"},
+                             {"role":"user","content":"b"},{"role":"assistant","content":"二"},{"role":"user","content":"c"}]}"""));
+        }
+
+        @Test
+        void twoContinuationsOfOneResponseForkWithoutSeeingEachOther() {
+            chatAnswers("root", "left", "right", "left again");
+            String root = createOk("{\"model\":\"gpt-chat\",\"input\":\"r\"}");
+            String left = createOk(
+                    "{\"model\":\"gpt-chat\",\"input\":\"L\",\"previous_response_id\":\"" + root + "\"}");
+            createOk("{\"model\":\"gpt-chat\",\"input\":\"R\",\"previous_response_id\":\"" + root + "\"}");
+            createOk("{\"model\":\"gpt-chat\",\"input\":\"L2\",\"previous_response_id\":\"" + left + "\"}");
+
+            List<JsonNode> sent = sent("/chat/v1/chat/completions");
+            assertThat(sent.get(2).get("messages")).isEqualTo(
+                    tree("""
+                            [{"role":"user","content":"r"},{"role":"assistant","content":"root"},{"role":"user","content":"R"}]"""));
+            assertThat(sent.get(3).get("messages")).isEqualTo(tree("""
+                    [{"role":"user","content":"r"},{"role":"assistant","content":"root"},{"role":"user","content":"L"},
+                     {"role":"assistant","content":"left"},{"role":"user","content":"L2"}]"""));
+        }
+
+        @Test
+        void aResponsesProviderIsChainedWithItsOwnIdAndOnlyTheNewInput() {
+            String path = "/resp/v1/responses";
+            TestUpstreams.upstream.stubFor(post(urlEqualTo(path)).inScenario("resp").whenScenarioStateIs("Started")
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withBody(providerResponse("up_1", "覚えました")))
+                    .willSetStateTo("second"));
+            TestUpstreams.upstream.stubFor(post(urlEqualTo(path)).inScenario("resp").whenScenarioStateIs("second")
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                            .withBody(providerResponse("up_2", "田中さん"))));
+            String first = createOk("{\"model\":\"qwen3-max-2026-01-23\",\"input\":\"私は田中です\"}");
+            Response second = create(acme(), "{\"model\":\"qwen3-max-2026-01-23\",\"input\":\"名前は?\","
+                    + "\"previous_response_id\":\"" + first + "\",\"tools\":[{\"type\":\"web_search\"}]}");
+
+            assertThat(second.jsonPath().getString("output[0].content[0].text")).isEqualTo("田中さん");
+            assertThat(second.jsonPath().getString("previous_response_id")).isEqualTo(first);
+            assertThat(sent(path).get(1)).isEqualTo(tree("""
+                    {"model":"qwen3-max-2026-01-23","input":"名前は?","previous_response_id":"up_1",
+                     "tools":[{"type":"web_search"}]}"""));
+        }
+
+        @Test
+        void theDashScopeNativeApiIsAProviderLikeTheOthers() {
+            TestUpstreams.upstream.stubFor(post(urlEqualTo("/native/api/v1/services/aigc/text-generation/generation"))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                            """
+                                    {"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"はい"}}]},
+                                     "usage":{"input_tokens":5,"output_tokens":1,"total_tokens":6},"request_id":"r1"}""")));
+
+            Response r = create(acme(), "{\"model\":\"qwen-plus-native\",\"input\":\"やあ\"}");
+
+            assertThat(r.jsonPath().getString("output[0].content[0].text")).isEqualTo("はい");
+        }
+
+        @Test
+        void storeFalseIsNeitherRetrievableNorChainable() {
+            chatAnswers("ephemeral");
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"store\":false}");
+            String id = r.jsonPath().getString("id");
+
+            assertThat(r.jsonPath().getBoolean("store")).isFalse();
+            assertThat(acme().get("/v1/responses/" + id).statusCode()).isEqualTo(404);
+            Response chained = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"y\",\"previous_response_id\":\"" + id
+                    + "\"}");
+            assertThat(chained.statusCode()).isEqualTo(404);
+            assertThat(chained.jsonPath().getString("error.param")).isEqualTo("previous_response_id");
+        }
+
+        @Test
+        void inputItemsArePagedInEitherOrder() {
+            chatAnswers("ok");
+            String id = createOk("""
+                    {"model":"gpt-chat","input":[{"role":"user","content":"one"},{"role":"user","content":"two"},
+                     {"role":"user","content":"three"}]}""");
+
+            Response desc = acme().get("/v1/responses/" + id + "/input_items?limit=2");
+            assertThat(desc.jsonPath().getList("data.collect { it.content[0].text }", String.class))
+                    .containsExactly("three", "two");
+            assertThat(desc.jsonPath().getBoolean("has_more")).isTrue();
+            Response rest = acme().get("/v1/responses/" + id + "/input_items?limit=2&after="
+                    + desc.jsonPath().getString("last_id"));
+            assertThat(rest.jsonPath().getList("data.collect { it.content[0].text }", String.class))
+                    .containsExactly("one");
+            Response asc = acme().get("/v1/responses/" + id + "/input_items?order=asc");
+            assertThat(asc.jsonPath().getList("data.collect { it.content[0].text }", String.class)).containsExactly(
+                    "one", "two",
+                    "three");
+        }
+
+        @Test
+        void aDeletedResponseIsGone() {
+            chatAnswers("bye");
+            String id = createOk("{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+
+            Response deleted = acme().delete("/v1/responses/" + id);
+
+            assertThat(tree(deleted.asString())).isEqualTo(tree("{\"id\":\"" + id
+                    + "\",\"object\":\"response.deleted\",\"deleted\":true}"));
+            assertThat(acme().get("/v1/responses/" + id).statusCode()).isEqualTo(404);
+            assertThat(acme().delete("/v1/responses/" + id).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Nested
+    class KeepsTenantsApart {
+        @Test
+        void anotherTenantsIdAnswersExactlyLikeAMissingOne() {
+            chatAnswers("secret");
+            String id = createOk("{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+
+            Response other = globex().get("/v1/responses/" + id);
+            Response missing = globex().get("/v1/responses/" + id.replace('a', 'b'));
+
+            assertThat(other.statusCode()).isEqualTo(404);
+            assertThat(other.jsonPath().getString("error.code")).isEqualTo(missing.jsonPath().getString("error.code"));
+            assertThat(globex().delete("/v1/responses/" + id).statusCode()).isEqualTo(404);
+            assertThat(create(globex(), "{\"model\":\"gpt-chat\",\"input\":\"y\",\"previous_response_id\":\"" + id
+                    + "\"}").statusCode()).isEqualTo(404);
+            assertThat(acme().get("/v1/responses/" + id).statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void aMissingOrWrongKeyIs401() {
+            Response none = given().contentType("application/json").body("{}").post("/v1/responses");
+            Response wrong = given().header("Authorization", "Bearer sk-nope").get("/v1/models");
+
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(none.jsonPath().getString("error.message")).contains("Missing bearer");
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(wrong.jsonPath().getString("error.code")).isEqualTo("invalid_api_key");
+        }
+    }
+
+    @Nested
+    class AnswersErrorsInOpenAisShape {
+        @Test
+        void badInputIs400NamingTheField() {
+            assertThat(create(acme(), "{\"input\":\"x\"}").jsonPath().getString("error.param")).isEqualTo("model");
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"top_p\":3}");
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.jsonPath().getString("error.param")).isEqualTo("top_p");
+            assertThat(r.jsonPath().getString("error.type")).isEqualTo("invalid_request_error");
+            assertThat(create(acme(), "{\"model\":\"gpt-chat\",\"input\":[{\"type\":\"message\",\"role\":7}]}")
+                    .jsonPath().getString("error.param")).startsWith("input[0]");
+            assertThat(create(acme(), "not json").jsonPath().getString("error.message")).contains("not valid JSON");
+            assertThat(sent("/chat/v1/chat/completions")).isEmpty();
+        }
+
+        @Test
+        void anUpstream429IsPassedOnWithItsCode() {
+            TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                    .withStatus(429).withHeader("x-should-retry", "false").withBody(
+                            """
+                                    {"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}""")));
+
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+
+            assertThat(r.statusCode()).isEqualTo(429);
+            assertThat(r.jsonPath().getString("error.code")).isEqualTo("rate_limit_exceeded");
+            assertThat(r.jsonPath().getString("error.type")).isEqualTo("rate_limit_error");
+        }
+
+        @Test
+        void anUpstream5xxIsPassedOnAndNothingIsStored() {
+            TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                    .withStatus(503).withHeader("x-should-retry", "false").withBody("""
+                            {"error":{"message":"Overloaded","type":"server_error","code":"overloaded"}}""")));
+
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.jsonPath().getString("error.code")).isEqualTo("overloaded");
+        }
+
+        @Test
+        void aProviderWithoutAKeyIs401NamingTheVariable() {
+            Response r = create(acme(), "{\"model\":\"nokey-model\",\"input\":\"x\"}");
+
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.jsonPath().getString("error.message")).contains("NOKEY_API_KEY");
+        }
+
+        @Test
+        void aBuiltInToolAChatProviderCannotRunIs400() {
+            Response r = create(acme(),
+                    "{\"model\":\"gpt-chat\",\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"}]}");
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.jsonPath().getString("error.param")).isEqualTo("tools[0].type");
+        }
+    }
+
+    static String providerResponse(String id, String text) {
+        return """
+                {"id":"%s","object":"response","created_at":%d,"model":"qwen3-max-2026-01-23","status":"completed",
+                 "output":[{"id":"msg_%s","type":"message","role":"assistant","status":"completed",
+                 "content":[{"type":"output_text","text":"%s","annotations":[]}]}],
+                 "usage":{"input_tokens":20,"output_tokens":5,"total_tokens":25}}"""
+                .formatted(id, System.currentTimeMillis() / 1000, id, text);
+    }
+}

@@ -1,0 +1,70 @@
+package io.kaiwa.runtime;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * What a {@code @QuarkusTest} runs against: a real PostgreSQL (embedded, fresh per run) and one WireMock upstream
+ * on loopback serving a provider of every API style under its own path, with two tenants' keys.
+ */
+public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
+    /** The upstream every provider points at; stub it per test. */
+    public static WireMockServer upstream;
+    private EmbeddedPostgres postgres;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            postgres = EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        upstream.start();
+        String base = "http://127.0.0.1:" + upstream.port();
+        String db = "127.0.0.1:" + postgres.getPort() + "/postgres";
+        return Map.ofEntries(Map.entry("quarkus.datasource.reactive.url", "postgresql://" + db),
+                Map.entry("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + db),
+                Map.entry("quarkus.datasource.username", "postgres"),
+                Map.entry("quarkus.datasource.password", ""),
+                Map.entry("kaiwa.auth.api-keys", "acme:sk-acme-test,globex:sk-globex-test"),
+                Map.entry("kaiwa.providers.chat.base-url", base + "/chat/v1"),
+                Map.entry("kaiwa.providers.chat.api", "chat"),
+                Map.entry("kaiwa.providers.chat.api-key", "sk-upstream-chat"),
+                Map.entry("kaiwa.providers.chat.models", "gpt-chat,chat-*"),
+                Map.entry("kaiwa.providers.resp.base-url", base + "/resp/v1"),
+                Map.entry("kaiwa.providers.resp.api", "responses"),
+                Map.entry("kaiwa.providers.resp.api-key", "sk-upstream-resp"),
+                Map.entry("kaiwa.providers.resp.models", "qwen3-max-2026-01-23"),
+                Map.entry("kaiwa.providers.native.base-url", base + "/native/api/v1"),
+                Map.entry("kaiwa.providers.native.api", "dashscope"),
+                Map.entry("kaiwa.providers.native.api-key", "sk-upstream-native"),
+                Map.entry("kaiwa.providers.native.models", "qwen-plus-native"),
+                Map.entry("kaiwa.providers.nokey.base-url", base + "/nokey/v1"),
+                Map.entry("kaiwa.providers.nokey.api-key-variable", "NOKEY_API_KEY"),
+                Map.entry("kaiwa.providers.nokey.models", "nokey-model"),
+                Map.entry("kaiwa.default-provider", "chat"));
+    }
+
+    @Override
+    public void stop() {
+        if (upstream != null) {
+            upstream.stop();
+        }
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
