@@ -28,7 +28,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.auth.ApiKeyAuth;
+import io.kaiwa.runtime.run.BackgroundTasks;
 import io.kaiwa.runtime.run.ResponseService;
+import io.kaiwa.runtime.run.StoredEvents;
 import io.kaiwa.runtime.store.ResponseRecord;
 import io.kaiwa.runtime.store.ResponseStore;
 import io.smallrye.mutiny.Multi;
@@ -49,6 +51,12 @@ public class ResponsesResource {
 
     @Inject
     ResponseStore store;
+
+    @Inject
+    StoredEvents events;
+
+    @Inject
+    BackgroundTasks tasks;
 
     /** What to answer: a status, headers and a body that may still be streaming. */
     record Reply(int status, Map<String, List<String>> headers, Multi<Buffer> body) {
@@ -75,6 +83,11 @@ public class ResponsesResource {
         String tenant = ApiKeyAuth.tenant(rc);
         Uni<Reply> reply = Uni.createFrom().deferred(() -> {
             CreateRequest request = CreateRequest.parse(parse(body));
+            if (request.background()) {
+                return service.enqueue(tenant, request).invoke(tasks::wake).map(r -> request.stream()
+                        ? new Reply(200, SSE_HEADERS, events.follow(tenant, r.id, -1).map(Buffer::buffer))
+                        : Reply.json(200, ResponseJson.json(r, true)));
+            }
             if (request.stream()) {
                 return service.stream(tenant, request).map(frames -> new Reply(200, SSE_HEADERS,
                         frames.map(Buffer::buffer)));
@@ -98,13 +111,63 @@ public class ResponsesResource {
     /**
      * @param rc the request
      * @param id a response id
-     * @return the response object
+     * @param stream whether to stream a background response's events instead
+     * @param startingAfter with {@code stream}, the last sequence number the client already has
+     * @return the response object, or its events
      */
     @GET
     @Path("/{id}")
+    public RestMulti<Buffer> retrieve(RoutingContext rc, @PathParam("id") String id,
+            @QueryParam("stream") @DefaultValue("false") boolean stream,
+            @QueryParam("starting_after") @DefaultValue("-1") int startingAfter) {
+        String tenant = ApiKeyAuth.tenant(rc);
+        Uni<Reply> reply = found(rc, id).map(r -> {
+            if (!stream) {
+                return Reply.json(200, ResponseJson.json(r, true));
+            }
+            if (!r.background) {
+                throw ApiException.badRequest("stream", "Only background responses can be streamed again; this one "
+                        + "was answered when it was created.");
+            }
+            return new Reply(200, SSE_HEADERS, events.follow(tenant, id, startingAfter).map(Buffer::buffer));
+        }).onFailure().recoverWithItem(Reply::error);
+        return RestMulti.fromUniResponse(reply, Reply::body, Reply::headers, Reply::status);
+    }
+
+    /**
+     * Cancels a background response: at once when it is still queued, else at its worker's next lease renewal
+     * (immediately when the worker runs on this instance). Waits up to two seconds for the outcome.
+     *
+     * @param rc the request
+     * @param id a background response id
+     * @return the response object as it then stands
+     */
+    @POST
+    @Path("/{id}/cancel")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> retrieve(RoutingContext rc, @PathParam("id") String id) {
-        return found(rc, id).map(r -> ok(ResponseJson.json(r, true)));
+    public Uni<Response> cancel(RoutingContext rc, @PathParam("id") String id) {
+        String tenant = ApiKeyAuth.tenant(rc);
+        return found(rc, id).chain(r -> {
+            if (!r.background) {
+                throw ApiException.badRequest(null, "Only background responses can be cancelled.");
+            }
+            return service.cancel(r).chain(() -> waitForEnd(tenant, id, 40));
+        }).map(r -> ok(ResponseJson.json(r, true))).onFailure().recoverWithItem(ResponsesResource::error);
+    }
+
+    private Uni<ResponseRecord> waitForEnd(String tenant, String id, int triesLeft) {
+        return store.find(tenant, id).chain(r -> {
+            if (r == null) {
+                throw ApiException.notFound("Response", id, null);
+            }
+            if (triesLeft == 0 || !("queued".equals(r.status) || "in_progress".equals(r.status))) {
+                return Uni.createFrom().item(r);
+            }
+            return Uni.createFrom().voidItem().onItem().transformToUni(v -> Uni.createFrom().<Void>emitter(e -> {
+                io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+                context.owner().setTimer(50, t -> context.runOnContext(ignored -> e.complete(null)));
+            })).chain(() -> waitForEnd(tenant, id, triesLeft - 1));
+        });
     }
 
     /**

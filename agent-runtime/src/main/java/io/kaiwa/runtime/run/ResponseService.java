@@ -20,6 +20,7 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.api.ApiException;
 import io.kaiwa.runtime.api.CreateRequest;
 import io.kaiwa.runtime.api.ErrorBody;
@@ -45,6 +46,31 @@ public class ResponseService {
 
     @Inject
     Providers providers;
+
+    @Inject
+    BackgroundTasks tasks;
+
+    /**
+     * @param r a background response
+     * @return when the cancel is recorded: the task ended if it was still queued, else its worker was told
+     */
+    public Uni<Void> cancel(ResponseRecord r) {
+        if ("queued".equals(r.status)) {
+            r.status = "cancelled";
+            r.completedAt = Instant.now();
+            var openAi = new OpenAiEvents(r, true);
+            openAi.startAt(r.nextSequence);
+            var last = event(r, openAi.finished(r));
+            r.nextSequence = openAi.nextSequence();
+            return store.cancelQueued(r, List.of(last)).chain(cancelled -> cancelled
+                    ? Uni.createFrom().voidItem()
+                    : store.requestCancel(r.tenant, r.id).invoke(ok -> tasks.cancelHere(r.id)).replaceWithVoid());
+        }
+        if (!"in_progress".equals(r.status)) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.requestCancel(r.tenant, r.id).invoke(ok -> tasks.cancelHere(r.id)).replaceWithVoid();
+    }
 
     /** What a request will run, once its history is loaded. */
     record Prepared(CreateRequest request, Provider provider, ModelAdapter adapter, Conversation conversation,
@@ -115,6 +141,26 @@ public class ResponseService {
     }
 
     private Uni<Prepared> prepare(String tenant, CreateRequest request) {
+        return prepare(tenant, request, null);
+    }
+
+    /**
+     * @param task a claimed background response
+     * @return what it will run
+     */
+    Uni<Prepared> prepareTask(ResponseRecord task) {
+        return Uni.createFrom().deferred(() -> prepare(task.tenant, storedRequest(task), task));
+    }
+
+    private static CreateRequest storedRequest(ResponseRecord r) {
+        com.fasterxml.jackson.databind.node.ObjectNode options = (com.fasterxml.jackson.databind.node.ObjectNode) KaiwaJson
+                .parse(r.request);
+        com.fasterxml.jackson.databind.JsonNode instructions = options.remove("instructions");
+        return new CreateRequest(r.model, KaiwaJson.readItems(KaiwaJson.parse(r.input), "input"),
+                instructions == null ? null : instructions.asText(), r.previousResponseId, true, false, true, options);
+    }
+
+    private Uni<Prepared> prepare(String tenant, CreateRequest request, ResponseRecord existing) {
         return Uni.createFrom().deferred(() -> {
             Provider provider = providers.route(request.model());
             ModelAdapter adapter = providers.adapter(provider,
@@ -130,10 +176,34 @@ public class ResponseService {
                 for (ResponseRecord r : history) {
                     conversation.addTurn(Records.turn(r));
                 }
-                return new Prepared(request, provider, adapter, conversation.build(), newRecord(tenant, request,
-                        provider));
+                return new Prepared(request, provider, adapter, conversation.build(),
+                        existing != null ? existing : newRecord(tenant, request, provider));
             });
         });
+    }
+
+    /**
+     * Stores a background response as {@code queued}, with its first events, after checking everything a worker
+     * would otherwise only find out later (the fields, the provider's key, the previous response).
+     *
+     * @param tenant the caller's tenant
+     * @param request the checked request
+     * @return the queued response
+     */
+    public Uni<ResponseRecord> enqueue(String tenant, CreateRequest request) {
+        return prepare(tenant, request).chain(p -> {
+            ResponseRecord r = p.record;
+            r.status = "queued";
+            var openAi = new OpenAiEvents(r, true);
+            List<io.kaiwa.runtime.store.EventRecord> first = List.of(event(r, openAi.lifecycle("response.created")),
+                    event(r, openAi.lifecycle("response.queued")));
+            r.nextSequence = openAi.nextSequence();
+            return store.insert(r, first).replaceWith(r);
+        });
+    }
+
+    static io.kaiwa.runtime.store.EventRecord event(ResponseRecord r, OpenAiEvents.Event e) {
+        return new io.kaiwa.runtime.store.EventRecord(r.id, e.sequenceNumber(), e.json());
     }
 
     private static void checkContinuable(String id, List<ResponseRecord> history) {

@@ -45,12 +45,51 @@ public class ResponseStore {
     }
 
     /**
-     * @param record a response and the events that finished it, stored in one transaction
-     * @param events events to append, or an empty list
+     * @param record a new response
+     * @param events its first events
      * @return when both are committed
      */
-    public Uni<Void> update(ResponseRecord record, List<EventRecord> events) {
-        return sessions.withTransaction(s -> s.merge(record).chain(() -> appendEvents(s, events)));
+    public Uni<Void> insert(ResponseRecord record, List<EventRecord> events) {
+        return sessions.withTransaction(s -> s.persist(record).chain(() -> appendEvents(s, events)));
+    }
+
+    /**
+     * Ends a task: its final state and last events in one transaction, only while the worker still holds it (a
+     * worker whose lease ran out and was taken over writes nothing).
+     *
+     * @param r the task with its final status, output, usage and error
+     * @param owner the worker
+     * @param events the last events
+     * @return whether the worker still held the task
+     */
+    public Uni<Boolean> finishTask(ResponseRecord r, String owner, List<EventRecord> events) {
+        return sessions.withTransaction(s -> s.createNativeQuery("UPDATE kaiwa_response SET status = :status, "
+                + "output = :output, usage = :usage, error = :error, completed_at = :completed, "
+                + "provider_key = :pkey, provider_response_id = :pid, provider_expires_at = :pexp, "
+                + "next_sequence = :next, lease_owner = NULL, lease_until = NULL WHERE id = :id AND lease_owner = "
+                + ":owner").setParameter("status", r.status).setParameter("output", r.output)
+                .setParameter("usage", r.usage).setParameter("error", r.error)
+                .setParameter("completed", r.completedAt).setParameter("pkey", r.providerKey)
+                .setParameter("pid", r.providerResponseId).setParameter("pexp", r.providerExpiresAt)
+                .setParameter("next", r.nextSequence).setParameter("id", r.id).setParameter("owner", owner)
+                .executeUpdate().chain(n -> n == 0
+                        ? Uni.createFrom().item(false)
+                        : appendEvents(s, events).replaceWith(true)));
+    }
+
+    /**
+     * Cancels a task no worker has claimed yet.
+     *
+     * @param r the queued task, with status {@code cancelled}
+     * @param events its closing events
+     * @return whether it was still queued
+     */
+    public Uni<Boolean> cancelQueued(ResponseRecord r, List<EventRecord> events) {
+        return sessions.withTransaction(s -> s.createNativeQuery("UPDATE kaiwa_response SET status = 'cancelled', "
+                + "cancel_requested = true, completed_at = :completed, next_sequence = :next WHERE id = :id "
+                + "AND status = 'queued'").setParameter("completed", r.completedAt)
+                .setParameter("next", r.nextSequence).setParameter("id", r.id).executeUpdate()
+                .chain(n -> n == 0 ? Uni.createFrom().item(false) : appendEvents(s, events).replaceWith(true)));
     }
 
     /**

@@ -1,0 +1,267 @@
+package io.kaiwa.runtime.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.store.EventRecord;
+import io.kaiwa.runtime.store.ResponseRecord;
+import io.kaiwa.runtime.store.ResponseStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Runs background responses. Each instance claims queued tasks, and tasks whose worker's lease ran out, with
+ * {@code FOR UPDATE SKIP LOCKED}, so any number of instances on one database share the work and none runs a task
+ * twice; a worker renews its lease while it runs, stores the task's events as they happen, and learns of a cancel
+ * at its next renewal (at once when the cancel reaches the same instance).
+ */
+@ApplicationScoped
+public class BackgroundTasks {
+    private static final Logger LOG = Logger.getLogger(BackgroundTasks.class);
+
+    @Inject
+    ResponseStore store;
+
+    @Inject
+    ResponseService service;
+
+    @Inject
+    KaiwaConfig config;
+
+    @Inject
+    Vertx vertx;
+
+    private final String owner = Ids.next("worker");
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private final Map<String, Runnable> cancels = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+    private long timer = -1;
+
+    void start(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(config.tasks().pollInterval().toMillis(), id -> poll());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** @return this instance's worker id, recorded as the lease owner of the tasks it runs */
+    public String owner() {
+        return owner;
+    }
+
+    /** Looks for work now rather than at the next poll (a task was just queued here). */
+    public void wake() {
+        poll();
+    }
+
+    /**
+     * @param id a task
+     * @return whether it runs here and was told to stop
+     */
+    public boolean cancelHere(String id) {
+        Runnable cancel = cancels.get(id);
+        if (cancel != null) {
+            cancel.run();
+            return true;
+        }
+        return false;
+    }
+
+    private void poll() {
+        int free = config.tasks().concurrency() - running.get();
+        if (stopped || free <= 0 || !polling.compareAndSet(false, true)) {
+            return;
+        }
+        onSafeContext(() -> store.claim(owner, config.tasks().lease(), free).subscribe().with(tasks -> {
+            polling.set(false);
+            for (ResponseRecord task : tasks) {
+                running.incrementAndGet();
+                onSafeContext(() -> run(task));
+            }
+        }, failure -> {
+            polling.set(false);
+            LOG.warn("could not claim background tasks: " + failure);
+        }));
+    }
+
+    /**
+     * Hibernate Reactive keeps its session on a duplicated Vert.x context marked safe, as a request has: the poll and
+     * each task get a new one of their own, never the caller's (a request that queued a task still has its own
+     * session open).
+     */
+    private void onSafeContext(Runnable work) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> work.run());
+    }
+
+    private void run(ResponseRecord task) {
+        new Run(task, Vertx.currentContext()).start();
+    }
+
+    /** One task being run: its events on their way to the database, its lease, and how to stop it. */
+    private final class Run {
+        private final ResponseRecord task;
+        private final Context context;
+        private final OpenAiEvents events;
+        private final List<EventRecord> pending = new ArrayList<>();
+        private boolean writing;
+        private boolean finishing;
+        private boolean done;
+        private Cancellable upstream;
+        private long renewal = -1;
+
+        Run(ResponseRecord task, Context context) {
+            this.task = task;
+            this.context = context;
+            this.events = new OpenAiEvents(task, true);
+            events.startAt(task.nextSequence);
+        }
+
+        void start() {
+            cancels.put(task.id, () -> context.runOnContext(ignored -> cancel()));
+            Duration lease = config.tasks().lease();
+            long every = Math.max(100, Math.min(lease.toMillis() / 3, 1_000));
+            renewal = vertx.setPeriodic(every, id -> context.runOnContext(ignored -> renew(lease)));
+            task.status = "in_progress";
+            add(events.lifecycle("response.in_progress"));
+            service.prepareTask(task).subscribe().with(p -> {
+                if (done) {
+                    return;
+                }
+                upstream = p.adapter().stream(p.conversation(), p.request().input()).subscribe().with(this::on,
+                        failure -> end(ResponseService.failed(task, failure)));
+            }, failure -> end(ResponseService.failed(task, failure)));
+        }
+
+        private void on(StreamEvent e) {
+            if (done) {
+                return;
+            }
+            if (e instanceof StreamEvent.Completed c) {
+                end(ResponseService.finish(task, c.turn(), events.itemIds()));
+            } else if (e instanceof StreamEvent.Failed f) {
+                end(ResponseService.finish(task, f.turn(), events.itemIds()));
+            } else {
+                var out = new ArrayList<OpenAiEvents.Event>(3);
+                events.on(e, out);
+                out.forEach(this::add);
+            }
+        }
+
+        private void renew(Duration lease) {
+            if (done) {
+                return;
+            }
+            store.renew(task.id, owner, lease).subscribe().with(state -> {
+                switch (state) {
+                    case CANCEL -> cancel();
+                    case LOST -> {
+                        // Another worker took it over after this one was too slow to renew: leave it to that one.
+                        LOG.warnf("lost the lease of %s; stopping here", task.id);
+                        if (upstream != null) {
+                            upstream.cancel();
+                        }
+                        stopHere();
+                    }
+                    case HELD -> {
+                    }
+                }
+            }, failure -> LOG.warn("could not renew the lease of " + task.id + ": " + failure));
+        }
+
+        private void cancel() {
+            if (done) {
+                return;
+            }
+            if (upstream != null) {
+                upstream.cancel();
+            }
+            task.status = "cancelled";
+            task.error = null;
+            task.completedAt = Instant.now();
+            end(task);
+        }
+
+        private void end(ResponseRecord finished) {
+            if (done) {
+                return;
+            }
+            add(events.finished(finished));
+            finished.nextSequence = events.nextSequence();
+            finishing = true;
+            stopHere();
+            write();
+        }
+
+        private void stopHere() {
+            done = true;
+            cancels.remove(task.id);
+            if (renewal >= 0) {
+                vertx.cancelTimer(renewal);
+            }
+            if (!finishing) {
+                running.decrementAndGet();
+            }
+        }
+
+        private void add(OpenAiEvents.Event e) {
+            pending.add(ResponseService.event(task, e));
+            write();
+        }
+
+        /** One write at a time, in order: events that arrive meanwhile go out together in the next one. */
+        private void write() {
+            if (writing || (pending.isEmpty() && !finishing)) {
+                return;
+            }
+            var batch = new ArrayList<>(pending);
+            pending.clear();
+            writing = true;
+            if (finishing) {
+                store.finishTask(task, owner, batch).subscribe().with(held -> {
+                    running.decrementAndGet();
+                    if (!held) {
+                        LOG.warnf("%s was taken over before it finished here; its result here is dropped", task.id);
+                    }
+                    poll();
+                }, failure -> {
+                    running.decrementAndGet();
+                    LOG.error("could not store the end of " + task.id, failure);
+                });
+                return;
+            }
+            store.appendEvents(batch).subscribe().with(ok -> {
+                writing = false;
+                write();
+            }, failure -> {
+                writing = false;
+                LOG.warn("could not store events of " + task.id + ": " + failure);
+            });
+        }
+    }
+}

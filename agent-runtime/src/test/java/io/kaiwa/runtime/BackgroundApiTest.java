@@ -1,0 +1,147 @@
+package io.kaiwa.runtime;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.kaiwa.runtime.ResponsesApiTest.acme;
+import static io.kaiwa.runtime.ResponsesApiTest.globex;
+import static io.kaiwa.runtime.StreamingApiTest.chunk;
+import static io.kaiwa.runtime.StreamingApiTest.events;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.kaiwa.runtime.store.ResponseRecord;
+import io.kaiwa.runtime.store.ResponseStore;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.response.Response;
+
+@QuarkusTest
+@QuarkusTestResource(value = TestUpstreams.class, restrictToAnnotatedClass = false)
+class BackgroundApiTest {
+    @Inject
+    ResponseStore store;
+
+    @BeforeEach
+    void resetUpstream() {
+        TestUpstreams.upstream.resetAll();
+    }
+
+    static void slowChatAnswer(String text, int delayMillis) {
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "text/event-stream").withFixedDelay(delayMillis)
+                .withBody(chunk("{\"role\":\"assistant\",\"content\":\"" + text + "\"}", null) + chunk("{}", "stop")
+                        + "data: [DONE]\n\n")));
+    }
+
+    static JsonNode awaitStatus(String id, String... statuses) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            Response r = acme().get("/v1/responses/" + id);
+            JsonNode body = ResponsesApiTest.tree(r.asString());
+            if (List.of(statuses).contains(body.path("status").asText()) || System.nanoTime() > deadline) {
+                return body;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aBackgroundResponseAnswersQueuedAtOnceAndCompletesOnTheServer() {
+        slowChatAnswer("later", 3_000);
+
+        long start = System.nanoTime();
+        Response r = acme().body("{\"model\":\"gpt-chat\",\"input\":\"hi\",\"background\":true}").post("/v1/responses");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("status")).isEqualTo("queued");
+        assertThat(r.jsonPath().getBoolean("background")).isTrue();
+        // The answer takes 3 s upstream; the reply did not wait for it (even on a cold first request).
+        assertThat(millis).isLessThan(2_500);
+        JsonNode done = awaitStatus(r.jsonPath().getString("id"), "completed");
+        assertThat(done.get("status").asText()).isEqualTo("completed");
+        assertThat(done.at("/output/0/content/0/text").asText()).isEqualTo("later");
+    }
+
+    @Test
+    void cancellingStopsTheTaskAndAnotherTenantCannot() {
+        slowChatAnswer("never", 5_000);
+        String id = acme().body("{\"model\":\"gpt-chat\",\"input\":\"hi\",\"background\":true}").post("/v1/responses")
+                .jsonPath().getString("id");
+        awaitStatus(id, "in_progress");
+
+        assertThat(globex().post("/v1/responses/" + id + "/cancel").statusCode()).isEqualTo(404);
+        long start = System.nanoTime();
+        Response cancelled = acme().post("/v1/responses/" + id + "/cancel");
+
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(cancelled.jsonPath().getString("status")).isEqualTo("cancelled");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+        List<JsonNode> events = events(acme().get("/v1/responses/" + id + "?stream=true").asString());
+        assertThat(events.get(events.size() - 1).get("type").asText()).isEqualTo("response.cancelled");
+    }
+
+    @Test
+    void aStreamIsResumedAfterTheLastEventTheClientHad() {
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "text/event-stream")
+                .withBody(chunk("{\"role\":\"assistant\",\"content\":\"a\"}", null) + chunk("{\"content\":\"b\"}", null)
+                        + chunk("{}", "stop") + "data: [DONE]\n\n")));
+
+        Response first = acme().body("{\"model\":\"gpt-chat\",\"input\":\"hi\",\"background\":true,\"stream\":true}")
+                .post("/v1/responses");
+        List<JsonNode> all = events(first.asString());
+        String id = all.get(0).at("/response/id").asText();
+        Response resumed = acme().get("/v1/responses/" + id + "?stream=true&starting_after=4");
+
+        assertThat(all).extracting(e -> e.get("type").asText()).startsWith("response.created", "response.queued",
+                "response.in_progress").endsWith("response.completed");
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i).get("sequence_number").asInt()).isEqualTo(i);
+        }
+        assertThat(events(resumed.asString())).isEqualTo(all.subList(5, all.size()));
+    }
+
+    @Test
+    void aTaskWhoseWorkerDiedIsTakenOverAndFinished() throws Throwable {
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "text/event-stream")
+                .withBody(chunk("{\"role\":\"assistant\",\"content\":\"recovered\"}", null) + chunk("{}", "stop")
+                        + "data: [DONE]\n\n")));
+        // As a worker that claimed the task and then died leaves it: in progress, lease run out.
+        var orphan = new ResponseRecord();
+        orphan.id = "resp_orphan" + System.nanoTime();
+        orphan.tenant = "acme";
+        orphan.status = "in_progress";
+        orphan.model = "gpt-chat";
+        orphan.provider = "chat";
+        orphan.createdAt = Instant.now().minusSeconds(120);
+        orphan.background = true;
+        orphan.request = "{}";
+        orphan.input = "[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]";
+        orphan.leaseOwner = "worker_dead";
+        orphan.leaseUntil = Instant.now().minusSeconds(60);
+        VertxContextSupport.subscribeAndAwait(() -> store.insert(orphan));
+
+        JsonNode done = awaitStatus(orphan.id, "completed");
+
+        assertThat(done.get("status").asText()).isEqualTo("completed");
+        assertThat(done.at("/output/0/content/0/text").asText()).isEqualTo("recovered");
+    }
+}
