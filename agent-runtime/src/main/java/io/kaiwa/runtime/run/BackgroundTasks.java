@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.provider.Provider;
 import io.kaiwa.runtime.store.EventRecord;
 import io.kaiwa.runtime.store.ResponseRecord;
 import io.kaiwa.runtime.store.ResponseStore;
@@ -49,6 +50,9 @@ public class BackgroundTasks {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    Metrics metrics;
 
     private final String owner = Ids.next("worker");
     private final AtomicInteger running = new AtomicInteger();
@@ -133,6 +137,8 @@ public class BackgroundTasks {
         private boolean finishing;
         private boolean done;
         private Cancellable upstream;
+        private Provider provider;
+        private Instant startedAt;
         private long renewal = -1;
 
         Run(ResponseRecord task, Context context) {
@@ -153,6 +159,8 @@ public class BackgroundTasks {
                 if (done) {
                     return;
                 }
+                provider = p.provider();
+                startedAt = Instant.now();
                 upstream = p.adapter().stream(p.conversation(), p.request().input()).subscribe().with(this::on,
                         failure -> end(ResponseService.failed(task, failure)));
             }, failure -> end(ResponseService.failed(task, failure)));
@@ -163,8 +171,12 @@ public class BackgroundTasks {
                 return;
             }
             if (e instanceof StreamEvent.Completed c) {
+                metrics.finished(provider, "background", "completed", Duration.between(startedAt, Instant.now()),
+                        c.turn().usage());
                 end(ResponseService.finish(task, c.turn(), events.itemIds()));
             } else if (e instanceof StreamEvent.Failed f) {
+                metrics.finished(provider, "background", f.turn().status().wire(),
+                        Duration.between(startedAt, Instant.now()), f.turn().usage());
                 end(ResponseService.finish(task, f.turn(), events.itemIds()));
             } else {
                 var out = new ArrayList<OpenAiEvents.Event>(3);

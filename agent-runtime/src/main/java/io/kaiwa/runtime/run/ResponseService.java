@@ -50,6 +50,9 @@ public class ResponseService {
     @Inject
     BackgroundTasks tasks;
 
+    @Inject
+    Metrics metrics;
+
     /**
      * @param r a background response
      * @return when the cancel is recorded: the task ended if it was still queued, else its worker was told
@@ -84,7 +87,10 @@ public class ResponseService {
      */
     public Uni<ResponseRecord> create(String tenant, CreateRequest request) {
         return prepare(tenant, request).chain(p -> p.adapter.send(p.conversation, request.input())
-                .map(turn -> finish(p.record, turn, null))
+                .map(turn -> {
+                    metrics.finished(p.provider, "sync", turn.status().wire(), since(p.record), turn.usage());
+                    return finish(p.record, turn, null);
+                })
                 .chain(record -> request.store()
                         ? store.insert(record).replaceWith(record)
                         : Uni.createFrom().item(record)));
@@ -109,9 +115,11 @@ public class ResponseService {
                 openAi.lifecycle("response.in_progress").sse());
         Multi<String> body = events.onItem().transformToUniAndConcatenate(e -> {
             if (e instanceof StreamEvent.Completed c) {
+                metrics.finished(p.provider, "stream", "completed", since(p.record), c.turn().usage());
                 return end(p, openAi, finish(p.record, c.turn(), openAi.itemIds()));
             }
             if (e instanceof StreamEvent.Failed f) {
+                metrics.finished(p.provider, "stream", f.turn().status().wire(), since(p.record), f.turn().usage());
                 return end(p, openAi, finish(p.record, f.turn(), openAi.itemIds()));
             }
             var out = new ArrayList<OpenAiEvents.Event>(3);
@@ -119,6 +127,10 @@ public class ResponseService {
             return Uni.createFrom().item(sse(out));
         }).onFailure().recoverWithMulti(failure -> end(p, openAi, failed(p.record, failure)).toMulti());
         return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(head), body);
+    }
+
+    static java.time.Duration since(ResponseRecord r) {
+        return java.time.Duration.between(r.createdAt, Instant.now());
     }
 
     private Uni<String> end(Prepared p, OpenAiEvents openAi, ResponseRecord finished) {

@@ -1,0 +1,54 @@
+package io.kaiwa.runtime;
+
+import static io.kaiwa.runtime.ResponsesApiTest.acme;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = TestUpstreams.class, restrictToAnnotatedClass = false)
+class OperationsTest {
+
+    @Test
+    void healthIncludesTheDatabase() {
+        var health = given().get("/q/health");
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.jsonPath().getString("status")).isEqualTo("UP");
+        assertThat(health.asString()).contains("Reactive PostgreSQL connections health check");
+    }
+
+    @Test
+    void metricsCountResponsesTokensAndUpstreamLatency() {
+        TestUpstreams.upstream.resetAll();
+        ResponsesApiTest.chatAnswers("counted");
+        acme().body("{\"model\":\"gpt-chat\",\"input\":\"x\"}").post("/v1/responses").then().statusCode(200);
+
+        String metrics = given().get("/q/metrics").asString();
+
+        assertThat(metrics).containsPattern("kaiwa_responses_total\\{[^}]*mode=\"sync\"[^}]*provider=\"chat\"");
+        assertThat(metrics).containsPattern("kaiwa_tokens_total\\{[^}]*kind=\"input\"");
+        assertThat(metrics).contains("kaiwa_upstream_duration_seconds_bucket");
+        assertThat(metrics).contains("http_server_requests_seconds_count");
+    }
+
+    @Test
+    void theApiIsDescribedInOpenApiAndSwaggerUi() {
+        String openapi = given().get("/q/openapi?format=json").asString();
+
+        assertThat(openapi).contains("/v1/responses").contains("/v1/responses/{id}/input_items");
+        assertThat(given().get("/q/swagger-ui/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void modelsListsTheConfiguredModels() {
+        var models = acme().get("/v1/models");
+
+        assertThat(models.jsonPath().getList("data.id", String.class)).contains("gpt-chat", "qwen3-max-2026-01-23",
+                "qwen-plus-native").doesNotContain("chat-*");
+    }
+}
