@@ -1,0 +1,330 @@
+package io.kaiwa.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.RateLimitException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseItem;
+import com.openai.models.responses.ResponseRetrieveParams;
+import com.openai.models.responses.ResponseStatus;
+import com.openai.models.responses.ResponseStreamEvent;
+
+/**
+ * The official OpenAI Java client against the packaged service, unchanged but for its base URL and key, with
+ * WireMock as every provider.
+ */
+class OpenAiClientIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static WireMockServer upstream;
+    static ServiceProcess service;
+    static OpenAIClient acme;
+    static OpenAIClient globex;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        upstream.start();
+        Path data = Files.createTempDirectory(Path.of("target"), "it-data");
+        service = ServiceProcess.start("openai-client",
+                ServiceProcess.environment(data.toAbsolutePath(), "http://127.0.0.1:" + upstream.port()));
+        acme = client("sk-acme-it");
+        globex = client("sk-globex-it");
+    }
+
+    static OpenAIClient client(String key) {
+        return OpenAIOkHttpClient.builder().baseUrl(service.baseUrl() + "/v1").apiKey(key).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        if (upstream != null) {
+            upstream.stop();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        upstream.resetAll();
+    }
+
+    static String chatAnswer(String text) {
+        return """
+                {"id":"chatcmpl-it","object":"chat.completion","created":1769084048,"model":"gpt-chat",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":"%s"},"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":10,"completion_tokens":3,"total_tokens":13}}""".formatted(text);
+    }
+
+    static void answersInOrder(String path, String... bodies) {
+        String state = "Started";
+        for (int i = 0; i < bodies.length; i++) {
+            String next = "call " + (i + 1);
+            boolean sse = bodies[i].startsWith("data:");
+            upstream.stubFor(post(urlEqualTo(path)).inScenario(path).whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(200)
+                            .withHeader("Content-Type", sse ? "text/event-stream" : "application/json")
+                            .withBody(bodies[i]))
+                    .willSetStateTo(next));
+            state = next;
+        }
+    }
+
+    static List<JsonNode> received(String path) {
+        var out = new ArrayList<JsonNode>();
+        for (LoggedRequest r : upstream.findAll(postRequestedFor(urlEqualTo(path)))) {
+            try {
+                out.add(JSON.readTree(r.getBodyAsString()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    static String text(Response r) {
+        var sb = new StringBuilder();
+        r.output().forEach(item -> item.message().ifPresent(m -> m.content()
+                .forEach(c -> c.outputText().ifPresent(t -> sb.append(t.text())))));
+        return sb.toString();
+    }
+
+    static ResponseCreateParams.Builder params(String model, String input) {
+        return ResponseCreateParams.builder().model(model).input(input);
+    }
+
+    @Test
+    void createsAResponseAndReadsItBack() {
+        answersInOrder("/chat/v1/chat/completions", chatAnswer("こんにちは"));
+
+        Response created = acme.responses().create(params("gpt-chat", "やあ").instructions("短く").build());
+        Response read = acme.responses().retrieve(created.id());
+
+        assertThat(text(created)).isEqualTo("こんにちは");
+        assertThat(created.status()).contains(ResponseStatus.COMPLETED);
+        assertThat(read.id()).isEqualTo(created.id());
+        assertThat(text(read)).isEqualTo("こんにちは");
+        assertThat(created.usage().orElseThrow().totalTokens()).isEqualTo(13);
+    }
+
+    @Test
+    void chainsThreeTurnsOnAChatProviderByRebuildingTheHistory() {
+        answersInOrder("/chat/v1/chat/completions", chatAnswer("one"), chatAnswer("two"), chatAnswer("three"));
+
+        Response first = acme.responses().create(params("gpt-chat", "a").build());
+        Response second = acme.responses().create(params("gpt-chat", "b").previousResponseId(first.id()).build());
+        Response third = acme.responses().create(params("gpt-chat", "c").previousResponseId(second.id()).build());
+
+        assertThat(text(third)).isEqualTo("three");
+        assertThat(received("/chat/v1/chat/completions").get(2).get("messages")).isEqualTo(tree("""
+                [{"role":"user","content":"a"},{"role":"assistant","content":"one"},{"role":"user","content":"b"},
+                 {"role":"assistant","content":"two"},{"role":"user","content":"c"}]"""));
+    }
+
+    @Test
+    void chainsThreeTurnsOnAResponsesProviderWithTheProvidersOwnIds() {
+        answersInOrder("/resp/v1/responses", upstreamResponse("up_1", "one"), upstreamResponse("up_2", "two"),
+                upstreamResponse("up_3", "three"));
+
+        Response first = acme.responses().create(params("qwen3-max-2026-01-23", "a").build());
+        Response second = acme.responses().create(params("qwen3-max-2026-01-23", "b").previousResponseId(first.id())
+                .build());
+        Response third = acme.responses().create(params("qwen3-max-2026-01-23", "c").previousResponseId(second.id())
+                .build());
+
+        assertThat(text(third)).isEqualTo("three");
+        assertThat(third.previousResponseId()).contains(second.id());
+        List<JsonNode> sent = received("/resp/v1/responses");
+        assertThat(sent.get(0)).isEqualTo(tree("{\"model\":\"qwen3-max-2026-01-23\",\"input\":\"a\"}"));
+        assertThat(sent.get(1)).isEqualTo(tree("""
+                {"model":"qwen3-max-2026-01-23","input":"b","previous_response_id":"up_1"}"""));
+        assertThat(sent.get(2)).isEqualTo(tree("""
+                {"model":"qwen3-max-2026-01-23","input":"c","previous_response_id":"up_2"}"""));
+    }
+
+    @Test
+    void streamsEventsTheClientAccumulatesIntoTheResponse() {
+        answersInOrder("/chat/v1/chat/completions", chunk("{\"role\":\"assistant\",\"content\":\"Hel\"}", null)
+                + chunk("{\"content\":\"lo\"}", null) + chunk("{}", "stop") + "data: [DONE]\n\n");
+
+        var accumulator = ResponseAccumulator.create();
+        var types = new ArrayList<String>();
+        try (StreamResponse<ResponseStreamEvent> stream = acme.responses()
+                .createStreaming(params("gpt-chat", "hi").build())) {
+            stream.stream().forEach(e -> {
+                accumulator.accumulate(e);
+                types.add(type(e));
+            });
+        }
+        Response response = accumulator.response();
+
+        assertThat(types).startsWith("created", "in_progress").endsWith("completed").contains("output_text_delta");
+        assertThat(text(response)).isEqualTo("Hello");
+        assertThat(text(acme.responses().retrieve(response.id()))).isEqualTo("Hello");
+    }
+
+    @Test
+    void runsABackgroundResponseThatCanBePolledAndCancelled() {
+        upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withFixedDelay(10_000)
+                .withBody(chunk("{\"role\":\"assistant\",\"content\":\"late\"}", "stop") + "data: [DONE]\n\n")));
+
+        Response queued = acme.responses().create(params("gpt-chat", "slow").background(true).build());
+        assertThat(queued.status()).contains(ResponseStatus.QUEUED);
+        Response running = poll(queued.id(), ResponseStatus.IN_PROGRESS);
+        assertThat(running.status()).contains(ResponseStatus.IN_PROGRESS);
+
+        Response cancelled = acme.responses().cancel(queued.id());
+
+        assertThat(cancelled.status()).contains(ResponseStatus.CANCELLED);
+        assertThat(acme.responses().retrieve(queued.id()).status()).contains(ResponseStatus.CANCELLED);
+    }
+
+    @Test
+    void resumesABackgroundStreamAfterTheLastEventSeen() {
+        answersInOrder("/chat/v1/chat/completions", chunk("{\"role\":\"assistant\",\"content\":\"a\"}", null)
+                + chunk("{\"content\":\"b\"}", null) + chunk("{}", "stop") + "data: [DONE]\n\n");
+        Response queued = acme.responses().create(params("gpt-chat", "hi").background(true).build());
+        poll(queued.id(), ResponseStatus.COMPLETED);
+
+        var all = new ArrayList<ResponseStreamEvent>();
+        try (var stream = acme.responses().retrieveStreaming(queued.id())) {
+            stream.stream().forEach(all::add);
+        }
+        var resumed = new ArrayList<ResponseStreamEvent>();
+        try (var stream = acme.responses().retrieveStreaming(queued.id(),
+                ResponseRetrieveParams.builder().startingAfter(3).build())) {
+            stream.stream().forEach(resumed::add);
+        }
+
+        assertThat(all).hasSizeGreaterThan(6);
+        assertThat(resumed).hasSize(all.size() - 4);
+        assertThat(type(resumed.get(0))).isEqualTo(type(all.get(4)));
+        assertThat(type(resumed.get(resumed.size() - 1))).isEqualTo("completed");
+    }
+
+    @Test
+    void listsInputItemsAndDeletes() {
+        answersInOrder("/chat/v1/chat/completions", chatAnswer("ok"));
+        Response created = acme.responses().create(params("gpt-chat", "remember me").build());
+
+        List<ResponseItem> items = acme.responses().inputItems().list(created.id()).data();
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).isResponseInputMessageItem()).isTrue();
+        assertThat(items.get(0).asResponseInputMessageItem().content().get(0).asInputText().text())
+                .isEqualTo("remember me");
+
+        acme.responses().delete(created.id());
+
+        assertThatThrownBy(() -> acme.responses().retrieve(created.id())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void rejectsAWrongKeyAndHidesOtherTenantsResponses() {
+        answersInOrder("/chat/v1/chat/completions", chatAnswer("mine"));
+        Response mine = acme.responses().create(params("gpt-chat", "x").build());
+
+        assertThatThrownBy(() -> client("sk-wrong").responses().retrieve(mine.id()))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> globex.responses().retrieve(mine.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> globex.responses().create(params("gpt-chat", "y").previousResponseId(mine.id())
+                .build())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void passesOnAnUpstream429AndNamesTheFieldOfBadInput() {
+        upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse().withStatus(429)
+                .withHeader("x-should-retry", "false").withBody("""
+                        {"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}""")));
+
+        assertThatThrownBy(() -> acme.responses().create(params("gpt-chat", "x").build()))
+                .isInstanceOfSatisfying(RateLimitException.class,
+                        e -> assertThat(e.code()).contains("rate_limit_exceeded"));
+        assertThatThrownBy(() -> acme.responses().create(params("gpt-chat", "x").temperature(7.0).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).contains("temperature"));
+    }
+
+    Response poll(String id, ResponseStatus wanted) {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        Response r = acme.responses().retrieve(id);
+        while (!r.status().map(wanted::equals).orElse(false) && System.nanoTime() < deadline) {
+            ServiceProcess.sleep(50);
+            r = acme.responses().retrieve(id);
+        }
+        return r;
+    }
+
+    static String type(ResponseStreamEvent e) {
+        if (e.isCreated()) {
+            return "created";
+        }
+        if (e.isInProgress()) {
+            return "in_progress";
+        }
+        if (e.isQueued()) {
+            return "queued";
+        }
+        if (e.isCompleted()) {
+            return "completed";
+        }
+        if (e.isOutputTextDelta()) {
+            return "output_text_delta";
+        }
+        if (e.isOutputItemAdded()) {
+            return "output_item_added";
+        }
+        return "other";
+    }
+
+    static String chunk(String delta, String finish) {
+        return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-chat\","
+                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":"
+                + (finish == null ? "null" : "\"" + finish + "\"") + "}]}\n\n";
+    }
+
+    static String upstreamResponse(String id, String text) {
+        return """
+                {"id":"%s","object":"response","created_at":%d,"model":"qwen3-max-2026-01-23","status":"completed",
+                 "output":[{"id":"msg_%s","type":"message","role":"assistant","status":"completed",
+                 "content":[{"type":"output_text","text":"%s","annotations":[]}]}],
+                 "usage":{"input_tokens":20,"output_tokens":5,"total_tokens":25}}"""
+                .formatted(id, System.currentTimeMillis() / 1000, id, text);
+    }
+
+    static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
