@@ -21,10 +21,9 @@ import io.kaiwa.runtime.provider.Provider;
 import io.kaiwa.runtime.store.EventRecord;
 import io.kaiwa.runtime.store.ResponseRecord;
 import io.kaiwa.runtime.store.ResponseStore;
+import io.kaiwa.runtime.store.SafeContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -112,15 +111,8 @@ public class BackgroundTasks {
         }));
     }
 
-    /**
-     * Hibernate Reactive keeps its session on a duplicated Vert.x context marked safe, as a request has: the poll and
-     * each task get a new one of their own, never the caller's (a request that queued a task still has its own
-     * session open).
-     */
     private void onSafeContext(Runnable work) {
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> work.run());
+        SafeContext.run(vertx, work);
     }
 
     private void run(ResponseRecord task) {

@@ -92,7 +92,7 @@ public class ResponseService {
                     return finish(p.record, turn, null);
                 })
                 .chain(record -> request.store()
-                        ? store.insert(record).replaceWith(record)
+                        ? store.insertSoon(record).replaceWith(record)
                         : Uni.createFrom().item(record)));
     }
 
@@ -138,7 +138,7 @@ public class ResponseService {
         if (!p.request.store()) {
             return Uni.createFrom().item(last);
         }
-        return store.insert(finished).replaceWith(last);
+        return store.insertSoon(finished).replaceWith(last);
     }
 
     private static String sse(List<OpenAiEvents.Event> events) {

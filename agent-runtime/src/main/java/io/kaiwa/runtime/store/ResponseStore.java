@@ -2,7 +2,11 @@ package io.kaiwa.runtime.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +14,9 @@ import jakarta.inject.Inject;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Stored responses and their events, always within one tenant: another tenant's id reads exactly like a missing
@@ -17,6 +24,7 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class ResponseStore {
+    private static final int GROUP_MAX = 256;
     private static final String COLUMNS = "id, tenant, status, model, provider, previous_response_id, created_at, "
             + "completed_at, background, request, input, output, usage, error, provider_key, provider_response_id, "
             + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence";
@@ -35,6 +43,66 @@ public class ResponseStore {
 
     @Inject
     Mutiny.SessionFactory sessions;
+
+    @Inject
+    Vertx vertx;
+
+    /** New responses waiting for the next group commit. */
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    private record Pending(ResponseRecord record, Context caller, UniEmitter<? super Void> done) {
+    }
+
+    /**
+     * Stores a new response together with those other requests are storing at the same moment: one transaction
+     * and one commit for the lot (a group commit), so that under load the database is not asked for a commit per
+     * response. Resolves, on the caller's context, once the response is committed.
+     *
+     * @param record a new response
+     * @return when it is committed
+     */
+    public Uni<Void> insertSoon(ResponseRecord record) {
+        return Uni.createFrom().emitter(done -> {
+            pending.add(new Pending(record, Vertx.currentContext(), done));
+            drain();
+        });
+    }
+
+    private void drain() {
+        if (pending.isEmpty() || !writing.compareAndSet(false, true)) {
+            return;
+        }
+        var batch = new ArrayList<Pending>(Math.min(pending.size(), GROUP_MAX));
+        for (Pending p; batch.size() < GROUP_MAX && (p = pending.poll()) != null;) {
+            batch.add(p);
+        }
+        SafeContext.run(vertx, () -> sessions.withTransaction(s -> s.persistAll(
+                batch.stream().map(Pending::record).toArray())).subscribe().with(ok -> {
+                    writing.set(false);
+                    batch.forEach(p -> answer(p, null));
+                    drain();
+                }, failure -> {
+                    writing.set(false);
+                    batch.forEach(p -> answer(p, failure));
+                    drain();
+                }));
+    }
+
+    private static void answer(Pending p, Throwable failure) {
+        Runnable complete = () -> {
+            if (failure == null) {
+                p.done.complete(null);
+            } else {
+                p.done.fail(failure);
+            }
+        };
+        if (p.caller != null) {
+            p.caller.runOnContext(ignored -> complete.run());
+        } else {
+            complete.run();
+        }
+    }
 
     /**
      * @param record a new response
