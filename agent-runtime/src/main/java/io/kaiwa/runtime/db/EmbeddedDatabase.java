@@ -60,6 +60,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         boolean fresh = !Files.exists(data.resolve("PG_VERSION"));
         EmbeddedPostgres server = EmbeddedPostgres.builder().setDataDirectory(data.toFile())
                 .setCleanDataDirectory(false).setServerConfig("listen_addresses", "127.0.0.1")
+                // zonky is made for tests and turns durability off; this database keeps users' conversations.
+                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .setServerConfig("unix_socket_directories", "").start();
         LOG.infof("%s the embedded PostgreSQL in %s (port %d); set KAIWA_DATABASE_URL to use another database",
                 fresh ? "Created" : "Started", data, server.getPort());

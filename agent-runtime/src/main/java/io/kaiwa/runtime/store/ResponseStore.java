@@ -77,16 +77,21 @@ public class ResponseStore {
         for (Pending p; batch.size() < GROUP_MAX && (p = pending.poll()) != null;) {
             batch.add(p);
         }
-        SafeContext.run(vertx, () -> sessions.withTransaction(s -> s.persistAll(
-                batch.stream().map(Pending::record).toArray())).subscribe().with(ok -> {
-                    writing.set(false);
-                    batch.forEach(p -> answer(p, null));
-                    drain();
-                }, failure -> {
-                    writing.set(false);
-                    batch.forEach(p -> answer(p, failure));
-                    drain();
-                }));
+        // No persistence context is needed to insert: a stateless session is the cheapest path. A lone insert
+        // commits by itself (one round trip); a group shares one transaction.
+        Uni<Void> write = batch.size() == 1
+                ? sessions.withStatelessSession(s -> s.insert(batch.get(0).record))
+                : sessions.withStatelessTransaction(s -> s.insertMultiple(
+                        batch.stream().map(p -> (Object) p.record).toList()));
+        SafeContext.run(vertx, () -> Uni.createFrom().deferred(() -> write).subscribe().with(ok -> {
+            writing.set(false);
+            batch.forEach(p -> answer(p, null));
+            drain();
+        }, failure -> {
+            writing.set(false);
+            batch.forEach(p -> answer(p, failure));
+            drain();
+        }));
     }
 
     private static void answer(Pending p, Throwable failure) {
