@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Load benchmark of the packaged service next to the Portkey AI gateway, both in front of the same mock upstream,
+# in one run, on loopback only. Writes integration-tests/target/bench/load.md.
+#
+#   ./mvnw package -DskipTests -pl agent-runtime -am && integration-tests/src/bench/load/load-bench.sh
+#
+# Needs: wrk and hey (apt-get install -y wrk hey), Node.js with npm (the Portkey gateway is installed from npm into
+# target/bench/peer), and the peer benchmark kit (mock upstream, wrk script, SSE probe) at $BENCH_KIT, by default
+# ../shared/bench beside the checkout. Durations: DURATION (latency runs, default 30s), SATURATION (default 20s).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../../../.." && pwd)"
+HERE="$ROOT/integration-tests/src/bench/load"
+KIT="${BENCH_KIT:-$ROOT/../shared/bench}"
+OUT="$ROOT/integration-tests/target/bench"
+JAR="$ROOT/agent-runtime/target/quarkus-app/quarkus-run.jar"
+DURATION="${DURATION:-30s}"
+SATURATION="${SATURATION:-20s}"
+KAIWA_PORT=18080
+PORTKEY_PORT=8787
+MOCK_PORT=9000
+JVM_OPTS="${JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
+
+for tool in wrk hey node npm java curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk hey nodejs npm)" >&2; exit 2; }
+done
+[ -f "$KIT/mock.mjs" ] || { echo "the peer kit is not at $KIT (set BENCH_KIT)" >&2; exit 2; }
+[ -f "$JAR" ] || { echo "build the service first: ./mvnw package -DskipTests -pl agent-runtime -am" >&2; exit 2; }
+mkdir -p "$OUT/peer" "$OUT/logs"
+
+if [ ! -d "$OUT/peer/node_modules/@portkey-ai/gateway" ]; then
+  cat > "$OUT/peer/package.json" <<'JSON'
+{ "name": "kaiwa-load-peer", "private": true,
+  "dependencies": { "@portkey-ai/gateway": "1.15.2" }, "overrides": { "@hono/node-server": "2.1.8" } }
+JSON
+  (cd "$OUT/peer" && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "no answer from $1" >&2; exit 1; }
+
+start_mock() {
+  DELAY_MS="$1" PORT=$MOCK_PORT node "$KIT/mock.mjs" > "$OUT/logs/mock-$1.log" 2>&1 &
+  MOCK_PID=$!; PIDS+=("$MOCK_PID")
+  for _ in $(seq 1 40); do curl -s -o /dev/null -X POST "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" -d '{}' && return 0; sleep 0.25; done
+}
+
+start_mock 20
+rm -rf "$OUT/kaiwa-data"
+# shellcheck disable=SC2086
+env -i PATH="$PATH" HOME="$HOME" KAIWA_DATA_DIR="$OUT/kaiwa-data" QUARKUS_HTTP_PORT=$KAIWA_PORT QUARKUS_HTTP_HOST=127.0.0.1 \
+  KAIWA_AUTH_API_KEYS=bench:sk-bench KAIWA_PROVIDERS_MOCK_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" \
+  KAIWA_PROVIDERS_MOCK_API_KEY=sk-dummy KAIWA_PROVIDERS_MOCK_MODELS=mock-model \
+  java $JVM_OPTS -jar "$JAR" > "$OUT/logs/kaiwa.log" 2>&1 &
+KAIWA_PID=$!; PIDS+=("$KAIWA_PID")
+(cd "$OUT/peer" && NODE_ENV=production node --import "$KIT/loopback-only.mjs" \
+  node_modules/@portkey-ai/gateway/build/start-server.js --port=$PORTKEY_PORT --headless > "$OUT/logs/portkey.log" 2>&1) &
+PIDS+=("$!")
+wait_for "http://127.0.0.1:$KAIWA_PORT/q/health/ready"
+wait_for "http://127.0.0.1:$PORTKEY_PORT/"
+
+KAIWA_BODY="$OUT/kaiwa-body.json"; CHAT_BODY="$OUT/chat-body.json"
+echo '{"model":"mock-model","input":"Say hello","max_output_tokens":16}' > "$KAIWA_BODY"
+echo '{"model":"mock-model","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' > "$CHAT_BODY"
+PK_HEADERS=(-H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$MOCK_PORT/v1")
+KAIWA_URL="http://127.0.0.1:$KAIWA_PORT/v1/responses"
+MOCK_URL="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
+PK_URL="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
+
+rss_max=0
+sample_rss() { local r; r=$(awk '/VmRSS/ {print $2}' "/proc/$KAIWA_PID/status"); [ "$r" -gt "$rss_max" ] && rss_max=$r; true; }
+sample_rss_during() { while kill -0 "$1" 2>/dev/null; do sample_rss; sleep 0.5; done; }
+
+echo "warming up (JIT) ..."
+hey -z 30s -c 8 -m POST -T application/json -A application/json -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL" > /dev/null
+hey -z 10s -c 8 -m POST -T application/json "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL" > /dev/null
+
+# hey -q is per connection: 8 x 25 = 200 requests/s.
+latency() { # name, then hey arguments; prints "p50 p99 rps" in ms
+  local out
+  out=$(hey -z "$DURATION" -c 8 -q 25 -m POST -T application/json "$@")
+  echo "$out" > "$OUT/logs/hey-$NAME.txt"
+  local p50 p99 rps
+  p50=$(echo "$out" | awk '/ 50% in/ {print $3*1000}')
+  p99=$(echo "$out" | awk '/ 99% in/ {print $3*1000}')
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  echo "$p50 $p99 $rps"
+}
+echo "latency at 8 connections, 200 requests/s ..."
+NAME=mock; read -r M50 M99 MRPS < <(latency -D "$CHAT_BODY" "$MOCK_URL")
+NAME=kaiwa; latency -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL" > "$OUT/logs/kaiwa-latency.txt" &
+LAT_PID=$!; sample_rss_during $LAT_PID; read -r K50 K99 KRPS < "$OUT/logs/kaiwa-latency.txt"
+NAME=portkey; read -r P50 P99 PRPS < <(latency "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL")
+
+echo "time to first streamed event ..."
+MOCK_TTFT=$(node "$KIT/sse-ttft.mjs" "$MOCK_URL" 400 8)
+PK_TTFT=$(node "$KIT/sse-ttft.mjs" "$PK_URL" 400 8 pk)
+KAIWA_TTFT=$(node "$HERE/responses-ttft.mjs" "$KAIWA_URL" 400 8)
+ttft50() { echo "$1" | sed -E 's/.*ttft: p50=([0-9.]+) p90=([0-9.]+) p99=([0-9.]+).*/\1 \3/'; }
+read -r MT50 MT99 < <(ttft50 "$MOCK_TTFT"); read -r KT50 KT99 < <(ttft50 "$KAIWA_TTFT"); read -r PT50 PT99 < <(ttft50 "$PK_TTFT")
+
+echo "saturation: zero-latency mock, 64 connections ..."
+kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true
+start_mock 0
+sat() { wrk -t2 -c64 -d"$SATURATION" -s "$1" "$2" | grep RESULT | sed -E 's/.*rps=([0-9.]+) p50_ms=([0-9.]+).*p99_ms=([0-9.]+).*/\1 \2 \3/'; }
+read -r MS MSP50 MSP99 < <(sat "$KIT/post.lua" "$MOCK_URL")
+sat "$HERE/responses.lua" "$KAIWA_URL" > "$OUT/logs/kaiwa-sat.txt" &
+SAT_PID=$!; sample_rss_during $SAT_PID; read -r KS KSP50 KSP99 < "$OUT/logs/kaiwa-sat.txt"
+read -r PS PSP50 PSP99 < <(PORTKEY=1 sat "$KIT/post.lua" "$PK_URL")
+STORED=$(curl -s "http://127.0.0.1:$KAIWA_PORT/q/metrics" | awk '/^kaiwa_responses_total/ {s+=$2} END {print s}')
+
+f() { awk "BEGIN {printf \"%.2f\", $1}"; }
+{
+  echo "# Load benchmark: Kaiwa and Portkey in front of the same mock upstream"
+  echo
+  echo "$(date -u +%FT%TZ), $(nproc) cores, $(java -version 2>&1 | head -1), JVM options: $JVM_OPTS, store: true"
+  echo
+  echo "## 8 connections at 200 requests/s, mock latency 20 ms ($DURATION each)"
+  echo
+  echo "| target | p50 | p99 | added p50 | added p99 | requests/s |"
+  echo "|---|---|---|---|---|---|"
+  echo "| mock directly | $M50 ms | $M99 ms | | | $MRPS |"
+  echo "| Kaiwa (POST /v1/responses) | $K50 ms | $K99 ms | $(f "$K50-$M50") ms | $(f "$K99-$M99") ms | $KRPS |"
+  echo "| Portkey (POST /v1/chat/completions) | $P50 ms | $P99 ms | $(f "$P50-$M50") ms | $(f "$P99-$M99") ms | $PRPS |"
+  echo
+  echo "Goal: Kaiwa adds at most 1 ms at p50 and 3 ms at p99."
+  echo
+  echo "## Time to the first streamed text, 400 streams, 8 at a time"
+  echo
+  echo "| target | p50 | p99 | added p50 | added p99 |"
+  echo "|---|---|---|---|---|"
+  echo "| mock directly | $MT50 ms | $MT99 ms | | |"
+  echo "| Kaiwa | $KT50 ms | $KT99 ms | $(f "$KT50-$MT50") ms | $(f "$KT99-$MT99") ms |"
+  echo "| Portkey | $PT50 ms | $PT99 ms | $(f "$PT50-$MT50") ms | $(f "$PT99-$MT99") ms |"
+  echo
+  echo "Goal: Kaiwa adds at most 1 ms to the first streamed event."
+  echo
+  echo "## Saturation: zero-latency mock, wrk 64 connections ($SATURATION each)"
+  echo
+  echo "| target | requests/s | p50 | p99 |"
+  echo "|---|---|---|---|"
+  echo "| mock directly | $MS | $MSP50 ms | $MSP99 ms |"
+  echo "| Kaiwa | $KS | $KSP50 ms | $KSP99 ms |"
+  echo "| Portkey | $PS | $PSP50 ms | $PSP99 ms |"
+  echo
+  echo "Kaiwa / Portkey throughput: $(f "$KS/$PS")x (goal: at least 10x). Responses Kaiwa counted: $STORED."
+  echo
+  echo "Kaiwa's largest RSS under load: $((rss_max / 1024)) MB (goal: at most 256 MB)."
+  echo
+  echo "Raw probe lines:"
+  echo
+  echo "    $MOCK_TTFT"
+  echo "    $KAIWA_TTFT"
+  echo "    $PK_TTFT"
+} | tee "$OUT/load.md"
