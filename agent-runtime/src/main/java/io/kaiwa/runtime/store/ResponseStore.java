@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +25,11 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 public class ResponseStore {
     private static final int GROUP_MAX = 256;
+    /**
+     * Writes in flight at once: at low load every response is written at once; under load the queue grows while
+     * these are busy, and each write takes what has gathered.
+     */
+    private static final int GROUP_WRITERS = 4;
     private static final String COLUMNS = "id, tenant, status, model, provider, previous_response_id, created_at, "
             + "completed_at, background, request, input, output, usage, error, provider_key, provider_response_id, "
             + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence";
@@ -49,7 +54,7 @@ public class ResponseStore {
 
     /** New responses waiting for the next group commit. */
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicInteger writing = new AtomicInteger();
 
     private record Pending(ResponseRecord record, Context caller, UniEmitter<? super Void> done) {
     }
@@ -70,12 +75,21 @@ public class ResponseStore {
     }
 
     private void drain() {
-        if (pending.isEmpty() || !writing.compareAndSet(false, true)) {
-            return;
-        }
+        int now;
+        do {
+            now = writing.get();
+            if (pending.isEmpty() || now >= GROUP_WRITERS) {
+                return;
+            }
+        } while (!writing.compareAndSet(now, now + 1));
         var batch = new ArrayList<Pending>(Math.min(pending.size(), GROUP_MAX));
         for (Pending p; batch.size() < GROUP_MAX && (p = pending.poll()) != null;) {
             batch.add(p);
+        }
+        if (batch.isEmpty()) {
+            // Another writer took what was there.
+            writing.decrementAndGet();
+            return;
         }
         // No persistence context is needed to insert: a stateless session is the cheapest path. A lone insert
         // commits by itself (one round trip); a group shares one transaction.
@@ -84,11 +98,11 @@ public class ResponseStore {
                 : sessions.withStatelessTransaction(s -> s.insertMultiple(
                         batch.stream().map(p -> (Object) p.record).toList()));
         SafeContext.run(vertx, () -> Uni.createFrom().deferred(() -> write).subscribe().with(ok -> {
-            writing.set(false);
+            writing.decrementAndGet();
             batch.forEach(p -> answer(p, null));
             drain();
         }, failure -> {
-            writing.set(false);
+            writing.decrementAndGet();
             batch.forEach(p -> answer(p, failure));
             drain();
         }));
