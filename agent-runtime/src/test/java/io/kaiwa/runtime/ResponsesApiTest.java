@@ -213,6 +213,26 @@ class ResponsesApiTest {
         }
 
         @Test
+        void manyConcurrentResponsesAreAllStoredByTheGroupCommit() throws Exception {
+            TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                    .withStatus(200).withHeader("Content-Type", "application/json").withBody(chatAnswer("many"))));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                var futures = new ArrayList<java.util.concurrent.Future<String>>();
+                for (int i = 0; i < 64; i++) {
+                    int n = i;
+                    futures.add(pool.submit(() -> createOk("{\"model\":\"gpt-chat\",\"input\":\"n" + n + "\"}")));
+                }
+                for (var f : futures) {
+                    String id = f.get();
+                    assertThat(acme().get("/v1/responses/" + id).statusCode()).isEqualTo(200);
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+
+        @Test
         void aDeletedResponseIsGone() {
             chatAnswers("bye");
             String id = createOk("{\"model\":\"gpt-chat\",\"input\":\"x\"}");
