@@ -45,7 +45,7 @@ public final class ResponseJson {
      * @throws IOException when the generator fails
      */
     public static void write(JsonGenerator g, ResponseRecord r, boolean store) throws IOException {
-        JsonNode request = KaiwaJson.parse(r.request);
+        JsonNode request = r.requestTree != null ? r.requestTree : KaiwaJson.parse(r.request);
         g.writeStartObject();
         g.writeStringField("id", r.id);
         g.writeStringField("object", "response");

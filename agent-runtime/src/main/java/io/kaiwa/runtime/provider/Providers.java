@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,12 +25,14 @@ import io.vertx.core.Vertx;
 
 /**
  * The configured providers, their connection pools on Quarkus's Vert.x, and the routing of models to them.
- * Adapters are made per request (they are cheap: the pool is shared) so that each carries its request's options.
+ * Adapters carry their request's options; they share the provider's pool, and are kept per set of options.
  */
 @ApplicationScoped
 public class Providers {
     private final Map<String, Provider> byName = new LinkedHashMap<>();
     private final Provider fallback;
+    private final Map<String, ModelAdapter> adapters = new ConcurrentHashMap<>();
+    private static final int ADAPTER_CACHE = 1024;
 
     /**
      * @param config the service's settings
@@ -79,9 +82,31 @@ public class Providers {
      */
     public ModelAdapter adapter(Provider provider, ObjectNode options, boolean store) {
         if (provider.apiKey() == null) {
-            throw new ApiException(401, "authentication_error", "missing_api_key", null, "The provider '"
-                    + provider.name() + "' has no API key: set the " + provider.apiKeyVariable()
-                    + " environment variable and restart the service.");
+            throw missingKey(provider);
+        }
+        // Most requests share their options: their adapter is made once (a handful of objects, no connection).
+        String key = provider.name() + (store ? "\n1" : "\n0") + options;
+        ModelAdapter cached = adapters.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (adapters.size() >= ADAPTER_CACHE) {
+            adapters.clear();
+        }
+        ModelAdapter made = build(provider, options, store);
+        adapters.put(key, made);
+        return made;
+    }
+
+    private static ApiException missingKey(Provider provider) {
+        return new ApiException(401, "authentication_error", "missing_api_key", null, "The provider '"
+                + provider.name() + "' has no API key: set the " + provider.apiKeyVariable()
+                + " environment variable and restart the service.");
+    }
+
+    private ModelAdapter build(Provider provider, ObjectNode options, boolean store) {
+        if (provider.apiKey() == null) {
+            throw missingKey(provider);
         }
         return switch (provider.api()) {
             case CHAT -> ChatCompletionsAdapter.builder().baseUrl(provider.baseUrl()).apiKey(provider.apiKey())

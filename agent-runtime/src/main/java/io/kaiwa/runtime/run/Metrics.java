@@ -1,6 +1,8 @@
 package io.kaiwa.runtime.run;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,6 +22,9 @@ public class Metrics {
     @Inject
     MeterRegistry registry;
 
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
     /**
      * @param provider the provider asked
      * @param mode {@code sync}, {@code stream} or {@code background}
@@ -28,11 +33,16 @@ public class Metrics {
      * @param usage what it consumed
      */
     public void finished(Provider provider, String mode, String status, Duration upstream, Usage usage) {
-        Counter.builder("kaiwa.responses").description("Responses finished, by mode and status")
-                .tags("provider", provider.name(), "mode", mode, "status", status).register(registry).increment();
-        Timer.builder("kaiwa.upstream.duration").description("Time the provider took to answer, start to end")
-                .tags("provider", provider.name(), "mode", mode).publishPercentileHistogram()
-                .register(registry).record(upstream);
+        String key = provider.name() + '\n' + mode + '\n' + status;
+        // Meters are looked up once per tag set: building and registering one per response costs more than counting.
+        Counter responses = counters.computeIfAbsent("r\n" + key, k -> Counter.builder("kaiwa.responses")
+                .description("Responses finished, by mode and status")
+                .tags("provider", provider.name(), "mode", mode, "status", status).register(registry));
+        responses.increment();
+        timers.computeIfAbsent(provider.name() + '\n' + mode, k -> Timer.builder("kaiwa.upstream.duration")
+                .description("Time the provider took to answer, start to end")
+                .tags("provider", provider.name(), "mode", mode).publishPercentileHistogram().register(registry))
+                .record(upstream);
         tokens(provider, "input", usage.inputTokens());
         tokens(provider, "output", usage.outputTokens());
         tokens(provider, "cached", usage.cachedTokens());
@@ -41,8 +51,9 @@ public class Metrics {
 
     private void tokens(Provider provider, String kind, long count) {
         if (count > 0) {
-            Counter.builder("kaiwa.tokens").description("Tokens reported by providers").baseUnit("tokens")
-                    .tags("provider", provider.name(), "kind", kind).register(registry).increment(count);
+            counters.computeIfAbsent("t\n" + provider.name() + '\n' + kind, k -> Counter.builder("kaiwa.tokens")
+                    .description("Tokens reported by providers").baseUnit("tokens")
+                    .tags("provider", provider.name(), "kind", kind).register(registry)).increment(count);
         }
     }
 }

@@ -16,7 +16,9 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnError;
 import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
+import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.store.ResponseRecord;
 
@@ -69,12 +71,21 @@ public final class Records {
                 out.add(item);
                 continue;
             }
+            String given = ids != null && i < ids.size() ? ids.get(i) : null;
+            // The common items are copied with their id; any other goes through its JSON.
+            if (item instanceof MessageItem m) {
+                out.add(new MessageItem(given != null ? given : Ids.next("msg"), m.role(), m.content(), m.status(),
+                        m.extra()));
+                continue;
+            }
+            if (item instanceof FunctionCallItem f) {
+                out.add(new FunctionCallItem(given != null ? given : Ids.next("fc"), f.callId(), f.name(),
+                        f.arguments(), f.status(), f.extra()));
+                continue;
+            }
             ObjectNode tree = (ObjectNode) KaiwaJson.toTree(item);
             if (item.id() == null) {
-                String id = ids != null && i < ids.size() && ids.get(i) != null
-                        ? ids.get(i)
-                        : Ids.next(Ids.prefixFor(tree.path("type").asText()));
-                tree.put("id", id);
+                tree.put("id", given != null ? given : Ids.next(Ids.prefixFor(tree.path("type").asText())));
             }
             if (!tree.has("summary") && "reasoning".equals(tree.path("type").asText())) {
                 tree.putArray("summary");

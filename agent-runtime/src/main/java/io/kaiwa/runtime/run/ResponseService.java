@@ -241,6 +241,7 @@ public class ResponseService {
         r.createdAt = Instant.now();
         r.background = request.background();
         r.request = requestJson(request);
+        r.requestTree = request.instructions() == null ? request.options() : KaiwaJson.parse(r.request);
         r.input = Records.json(request.input());
         return r;
     }

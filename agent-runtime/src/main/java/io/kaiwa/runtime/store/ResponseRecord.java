@@ -6,6 +6,9 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A stored response: the create request's parameters, the turn's input and output items, usage and error, the
@@ -47,4 +50,7 @@ public class ResponseRecord {
     public boolean cancelRequested;
     @Column(name = "next_sequence")
     public int nextSequence;
+    /** The request JSON as parsed when the record was made here; {@code null} when read from the database. */
+    @Transient
+    public JsonNode requestTree;
 }
