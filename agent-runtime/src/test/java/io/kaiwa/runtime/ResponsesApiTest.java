@@ -326,12 +326,13 @@ class ResponsesApiTest {
         }
 
         @Test
-        void aBuiltInToolAChatProviderCannotRunIs400() {
-            Response r = create(acme(),
-                    "{\"model\":\"gpt-chat\",\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"}]}");
+        void aHostedToolNeitherTheChatProviderNorKaiwaCanRunIs400() {
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"tools\":[{\"type\":"
+                    + "\"web_search\"},{\"type\":\"file_search\"}]}");
 
             assertThat(r.statusCode()).isEqualTo(400);
-            assertThat(r.jsonPath().getString("error.param")).isEqualTo("tools[0].type");
+            assertThat(r.jsonPath().getString("error.param")).isEqualTo("tools[1].type");
+            assertThat(r.jsonPath().getString("error.message")).contains("file_search");
         }
     }
 

@@ -13,7 +13,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * What a {@code @QuarkusTest} runs against: a real PostgreSQL (embedded, fresh per run) and one WireMock upstream
- * on loopback serving a provider of every API style under its own path, with two tenants' keys.
+ * on loopback serving a provider of every API style under its own path, a SearXNG and web pages, with two
+ * tenants' keys.
  */
 public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
     /** The upstream every provider points at; stub it per test. */
@@ -44,6 +45,11 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.providers.resp.api", "responses"),
                 Map.entry("kaiwa.providers.resp.api-key", "sk-upstream-resp"),
                 Map.entry("kaiwa.providers.resp.models", "qwen3-max-2026-01-23"),
+                Map.entry("kaiwa.providers.resp.hosted-tools", "web_search,web_extractor,code_interpreter"),
+                Map.entry("kaiwa.tools.web-search.provider", "searxng"),
+                Map.entry("kaiwa.tools.web-search.base-url", base + "/searxng"),
+                // The test pages are served on loopback, which web_extractor refuses unless allowed.
+                Map.entry("kaiwa.tools.web-extractor.allow-private", "127.0.0.1/32"),
                 Map.entry("kaiwa.providers.native.base-url", base + "/native/api/v1"),
                 Map.entry("kaiwa.providers.native.api", "dashscope"),
                 Map.entry("kaiwa.providers.native.api-key", "sk-upstream-native"),

@@ -95,6 +95,8 @@ class DurabilityIT {
             second.put("KAIWA_DATABASE_URL", "postgresql://127.0.0.1:" + first.embeddedDatabasePort() + "/postgres");
             second.put("KAIWA_DATABASE_USERNAME", "postgres");
             second.put("KAIWA_DATABASE_PASSWORD", "");
+            // Each instance calls the provider with its own key, so the upstream tells which instance ran a task.
+            second.put("KAIWA_PROVIDERS_CHAT_API_KEY", "sk-upstream-instance-2");
             try (var other = ServiceProcess.start("instance-2", second)) {
                 OpenAIClient a = client(first);
                 OpenAIClient b = client(other);
@@ -114,8 +116,10 @@ class DurabilityIT {
                     }
                     assertThat(r.status()).as(id).contains(ResponseStatus.COMPLETED);
                 }
-                // Every task reached the provider exactly once.
-                assertThat(upstream.findAll(postRequestedFor(urlEqualTo("/chat/v1/chat/completions")))).hasSize(12);
+                // Every task reached the provider exactly once, and both instances ran some.
+                List<String> keys = upstream.findAll(postRequestedFor(urlEqualTo("/chat/v1/chat/completions")))
+                        .stream().map(r -> r.getHeader("Authorization")).toList();
+                assertThat(keys).hasSize(12).contains("Bearer sk-upstream-chat", "Bearer sk-upstream-instance-2");
                 assertThat(other.log()).doesNotContain("embedded PostgreSQL");
             }
         }

@@ -25,6 +25,9 @@ public interface KaiwaConfig {
     /** @return background task settings */
     Tasks tasks();
 
+    /** @return the built-in tools Kaiwa runs itself for providers that do not host them */
+    Tools tools();
+
     /** One model provider. */
     interface Provider {
         /** @return the API's base URL, e.g. {@code https://dashscope-intl.aliyuncs.com/compatible-mode/v1} */
@@ -91,5 +94,110 @@ public interface KaiwaConfig {
         /** @return how many background tasks one instance runs at once */
         @WithDefault("16")
         int concurrency();
+    }
+
+    /** The built-in tools Kaiwa runs itself, and the limits of a response's tool loop. */
+    interface Tools {
+        /** @return the longest one tool call may take */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** @return the most time one response's tool calls may take together */
+        @WithDefault("5m")
+        Duration budget();
+
+        /** @return the most tool calls one response makes (a request's {@code max_tool_calls} may lower it) */
+        @WithDefault("20")
+        int maxCalls();
+
+        /** @return the most model calls one response makes while it runs tools */
+        @WithDefault("10")
+        int maxSteps();
+
+        /** @return {@code web_search} */
+        WebSearch webSearch();
+
+        /** @return {@code web_extractor} */
+        WebExtractor webExtractor();
+
+        /** @return {@code code_interpreter} */
+        CodeInterpreter codeInterpreter();
+    }
+
+    /** The search provider behind {@code web_search}. */
+    interface WebSearch {
+        /** @return {@code searxng} or {@code brave}; none configured means the tool is unavailable */
+        Optional<String> provider();
+
+        /** @return the provider's base URL (SearXNG: required; Brave: its public API by default) */
+        Optional<String> baseUrl();
+
+        /** @return the provider's API key (Brave) */
+        Optional<String> apiKey();
+
+        /** @return how many results the model sees */
+        @WithDefault("5")
+        int maxResults();
+
+        /** @return the longest wait for the provider */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    /** {@code web_extractor}: fetching pages, safely. */
+    interface WebExtractor {
+        /** @return whether the tool is offered */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** @return private address ranges (CIDR) that may be fetched anyway; none by default */
+        Optional<List<String>> allowPrivate();
+
+        /** @return the largest page read, in bytes */
+        @WithDefault("2097152")
+        long maxBytes();
+
+        /** @return the longest wait for one page, redirects included */
+        @WithDefault("15s")
+        Duration timeout();
+
+        /** @return how many characters of text the model gets back per call */
+        @WithDefault("8000")
+        int budget();
+    }
+
+    /** {@code code_interpreter}: Python in a bubblewrap sandbox. */
+    interface CodeInterpreter {
+        /** @return whether the tool is offered (it is unavailable anyway where no sandbox can start) */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** @return the bubblewrap executable */
+        @WithDefault("/usr/bin/bwrap")
+        String bwrap();
+
+        /** @return the Python interpreter (inside the sandbox's read-only view of {@code /usr}) */
+        @WithDefault("/usr/bin/python3")
+        String python();
+
+        /** @return CPU time per run */
+        @WithDefault("10s")
+        Duration cpu();
+
+        /** @return wall time per run */
+        @WithDefault("30s")
+        Duration wall();
+
+        /** @return address space per run, in bytes */
+        @WithDefault("536870912")
+        long memory();
+
+        /** @return processes per run */
+        @WithDefault("32")
+        int processes();
+
+        /** @return stdout and stderr kept per run, each, in bytes */
+        @WithDefault("65536")
+        int output();
     }
 }

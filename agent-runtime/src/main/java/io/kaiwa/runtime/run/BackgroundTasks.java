@@ -129,6 +129,7 @@ public class BackgroundTasks {
         private boolean finishing;
         private boolean done;
         private Cancellable upstream;
+        private AgentLoop loop;
         private Provider provider;
         private Instant startedAt;
         private long renewal = -1;
@@ -153,7 +154,8 @@ public class BackgroundTasks {
                 }
                 provider = p.provider();
                 startedAt = Instant.now();
-                upstream = p.adapter().stream(p.conversation(), p.request().input()).subscribe().with(this::on,
+                loop = p.loop();
+                upstream = loop.stream(p.conversation()).subscribe().with(this::on,
                         failure -> end(ResponseService.failed(task, failure)));
             }, failure -> end(ResponseService.failed(task, failure)));
         }
@@ -165,11 +167,11 @@ public class BackgroundTasks {
             if (e instanceof StreamEvent.Completed c) {
                 metrics.finished(provider, "background", "completed", Duration.between(startedAt, Instant.now()),
                         c.turn().usage());
-                end(ResponseService.finish(task, c.turn(), events.itemIds()));
+                end(ResponseService.finish(task, c.turn(), events.itemIds(), loop));
             } else if (e instanceof StreamEvent.Failed f) {
                 metrics.finished(provider, "background", f.turn().status().wire(),
                         Duration.between(startedAt, Instant.now()), f.turn().usage());
-                end(ResponseService.finish(task, f.turn(), events.itemIds()));
+                end(ResponseService.finish(task, f.turn(), events.itemIds(), loop));
             } else {
                 var out = new ArrayList<OpenAiEvents.Event>(3);
                 events.on(e, out);

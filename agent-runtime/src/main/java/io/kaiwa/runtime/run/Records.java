@@ -31,7 +31,8 @@ public final class Records {
 
     /**
      * @param r a stored response
-     * @return it as a conversation turn, with the provider's own id to chain from when there is one
+     * @return it as a conversation turn, with the provider's own id to chain from when there is one; when Kaiwa
+     *         ran built-in tools, its output is what the model saw (function calls and their outputs)
      */
     public static Turn turn(ResponseRecord r) {
         ProviderResponse ref = r.providerResponseId == null
@@ -52,7 +53,8 @@ public final class Records {
         }
         Usage usage = r.usage == null ? null : KaiwaJson.readUsage(KaiwaJson.parse(r.usage), "usage");
         return new Turn(r.id, KaiwaJson.readItems(KaiwaJson.parse(r.input), "input"),
-                KaiwaJson.readItems(KaiwaJson.parse(r.output), "output"), usage, ref, status, error, r.createdAt,
+                KaiwaJson.readItems(KaiwaJson.parse(r.transcript != null ? r.transcript : r.output), "output"), usage,
+                ref, status, error, r.createdAt,
                 r.completedAt, null);
     }
 

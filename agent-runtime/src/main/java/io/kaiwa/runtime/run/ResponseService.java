@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
@@ -24,11 +26,12 @@ import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.api.ApiException;
 import io.kaiwa.runtime.api.CreateRequest;
 import io.kaiwa.runtime.api.ErrorBody;
+import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.provider.Provider;
-import io.kaiwa.runtime.provider.ProviderOptions;
 import io.kaiwa.runtime.provider.Providers;
 import io.kaiwa.runtime.store.ResponseRecord;
 import io.kaiwa.runtime.store.ResponseStore;
+import io.kaiwa.runtime.tools.LocalTools;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -53,6 +56,12 @@ public class ResponseService {
     @Inject
     Metrics metrics;
 
+    @Inject
+    LocalTools localTools;
+
+    @Inject
+    KaiwaConfig config;
+
     /**
      * @param r a background response
      * @return when the cancel is recorded: the task ended if it was still queued, else its worker was told
@@ -76,7 +85,7 @@ public class ResponseService {
     }
 
     /** What a request will run, once its history is loaded. */
-    record Prepared(CreateRequest request, Provider provider, ModelAdapter adapter, Conversation conversation,
+    record Prepared(CreateRequest request, Provider provider, AgentLoop loop, Conversation conversation,
             ResponseRecord record) {
     }
 
@@ -86,10 +95,10 @@ public class ResponseService {
      * @return the finished response
      */
     public Uni<ResponseRecord> create(String tenant, CreateRequest request) {
-        return prepare(tenant, request).chain(p -> p.adapter.send(p.conversation, request.input())
+        return prepare(tenant, request).chain(p -> p.loop.send(p.conversation)
                 .map(turn -> {
                     metrics.finished(p.provider, "sync", turn.status().wire(), since(p.record), turn.usage());
-                    return finish(p.record, turn, null);
+                    return finish(p.record, turn, null, p.loop);
                 })
                 .chain(record -> request.store()
                         ? store.insertSoon(record).replaceWith(record)
@@ -105,8 +114,8 @@ public class ResponseService {
      * @return the SSE frames, from {@code response.created} to the final event
      */
     public Uni<Multi<String>> stream(String tenant, CreateRequest request) {
-        return prepare(tenant, request).chain(p -> Streams.firstThenRest(p.adapter.stream(p.conversation,
-                request.input())).map(events -> frames(p, events)));
+        return prepare(tenant, request).chain(p -> Streams.firstThenRest(p.loop.stream(p.conversation))
+                .map(events -> frames(p, events)));
     }
 
     private Multi<String> frames(Prepared p, Multi<StreamEvent> events) {
@@ -116,11 +125,11 @@ public class ResponseService {
         Multi<String> body = events.onItem().transformToUniAndConcatenate(e -> {
             if (e instanceof StreamEvent.Completed c) {
                 metrics.finished(p.provider, "stream", "completed", since(p.record), c.turn().usage());
-                return end(p, openAi, finish(p.record, c.turn(), openAi.itemIds()));
+                return end(p, openAi, finish(p.record, c.turn(), openAi.itemIds(), p.loop));
             }
             if (e instanceof StreamEvent.Failed f) {
                 metrics.finished(p.provider, "stream", f.turn().status().wire(), since(p.record), f.turn().usage());
-                return end(p, openAi, finish(p.record, f.turn(), openAi.itemIds()));
+                return end(p, openAi, finish(p.record, f.turn(), openAi.itemIds(), p.loop));
             }
             var out = new ArrayList<OpenAiEvents.Event>(3);
             openAi.on(e, out);
@@ -175,8 +184,12 @@ public class ResponseService {
     private Uni<Prepared> prepare(String tenant, CreateRequest request, ResponseRecord existing) {
         return Uni.createFrom().deferred(() -> {
             Provider provider = providers.route(request.model());
-            ModelAdapter adapter = providers.adapter(provider,
-                    ProviderOptions.forProvider(provider, request.options()), request.store());
+            ToolPlan plan = ToolPlan.of(provider, request.options(), localTools, config.tools());
+            Function<ObjectNode, ModelAdapter> adapters = options -> providers.adapter(provider, options,
+                    request.store());
+            // Fails now, as an HTTP error, when the provider cannot be called at all (no key).
+            adapters.apply(plan.first());
+            var loop = new AgentLoop(plan, adapters, localTools, config.tools(), request.input());
             Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
                     ? Uni.createFrom().item(List.of())
                     : store.chain(tenant, request.previousResponseId());
@@ -188,7 +201,7 @@ public class ResponseService {
                 for (ResponseRecord r : history) {
                     conversation.addTurn(Records.turn(r));
                 }
-                return new Prepared(request, provider, adapter, conversation.build(),
+                return new Prepared(request, provider, loop, conversation.build(),
                         existing != null ? existing : newRecord(tenant, request, provider));
             });
         });
@@ -269,11 +282,14 @@ public class ResponseService {
      * @param record the response being run
      * @param turn how the turn ended
      * @param itemIds ids already given to output items while streaming, or {@code null}
+     * @param loop the loop that ran the turn, with what the model saw of the tools it ran
      * @return the record, finished
      */
-    static ResponseRecord finish(ResponseRecord record, Turn turn, List<String> itemIds) {
+    static ResponseRecord finish(ResponseRecord record, Turn turn, List<String> itemIds, AgentLoop loop) {
         record.status = turn.status().wire();
         record.output = Records.json(Records.withIds(turn.output(), itemIds));
+        List<io.kaiwa.core.item.Item> transcript = loop.transcript();
+        record.transcript = transcript == null ? null : Records.json(transcript);
         record.usage = Records.json(turn.usage());
         record.error = turn.error() == null ? null : Records.errorJson(turn.error().code(), turn.error().message());
         record.completedAt = Instant.now();

@@ -34,6 +34,8 @@ public class ResponseRecord {
     public String request;
     public String input;
     public String output = "[]";
+    /** What the model saw when Kaiwa ran built-in tools: their function calls and outputs; else {@code null}. */
+    public String transcript;
     public String usage;
     public String error;
     @Column(name = "provider_key")

@@ -1,0 +1,357 @@
+package io.kaiwa.runtime.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kaiwa.core.Conversation;
+import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.ProviderResponse;
+import io.kaiwa.core.Turn;
+import io.kaiwa.core.TurnError;
+import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.Usage;
+import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.event.ToolCallPhase;
+import io.kaiwa.core.item.FunctionCallItem;
+import io.kaiwa.core.item.Item;
+import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.tools.BuiltInTool;
+import io.kaiwa.runtime.tools.LocalTools;
+import io.kaiwa.runtime.tools.ToolRun;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One response's tool loop: calls the model, runs the built-in tools it called that Kaiwa runs itself, feeds their
+ * results back, and calls it again until it answers, calls one of the client's own functions, or the budget is
+ * spent. The response's output is what a provider hosting the tools would have answered: the tools' own items
+ * ({@code web_search_call}, ...) where the model called their functions, then the answer. The model's view of the
+ * loop (its function calls and their outputs) is kept as the response's transcript, so that a later response
+ * continues from what the model actually saw.
+ *
+ * <p>
+ * Without tools to run here the loop is a single model call, with nothing added. Not thread-safe: one per response,
+ * its steps run one after another.
+ */
+public final class AgentLoop {
+    private final ToolPlan plan;
+    private final Function<ObjectNode, ModelAdapter> adapters;
+    private final LocalTools tools;
+    private final KaiwaConfig.Tools limits;
+    private final List<Item> input;
+    private final List<Item> output = new ArrayList<>();
+    private final List<Item> transcript = new ArrayList<>();
+    private final Map<String, Long> toolCalls = new TreeMap<>();
+    private Usage usage = Usage.ZERO;
+    private Duration toolTime = Duration.ZERO;
+    private int calls;
+    private int steps;
+    private boolean spent;
+    private boolean ranTools;
+    private Instant startedAt;
+
+    /**
+     * @param plan the tools Kaiwa runs and the options of each model call
+     * @param adapters the adapter for a model call's provider options
+     * @param tools the tools
+     * @param limits the per-call timeout and per-response budget
+     * @param input the response's input items
+     */
+    public AgentLoop(ToolPlan plan, Function<ObjectNode, ModelAdapter> adapters, LocalTools tools,
+            KaiwaConfig.Tools limits, List<Item> input) {
+        this.plan = plan;
+        this.adapters = adapters;
+        this.tools = tools;
+        this.limits = limits;
+        this.input = input;
+    }
+
+    /**
+     * @param conversation the history the response continues
+     * @return the response's turn: its input, the whole loop's output and usage, the last call's status and
+     *         provider id
+     */
+    public Uni<Turn> send(Conversation conversation) {
+        if (!plan.loops()) {
+            return adapters.apply(plan.first()).send(conversation, input);
+        }
+        startedAt = Instant.now();
+        return step(conversation, input);
+    }
+
+    /**
+     * @param conversation the history the response continues
+     * @return the loop's events, numbered as the response's output: the tools' items in place of their function
+     *         calls, and one {@code Completed} or {@code Failed} at the end for the whole response
+     */
+    public Multi<StreamEvent> stream(Conversation conversation) {
+        if (!plan.loops()) {
+            return adapters.apply(plan.first()).stream(conversation, input);
+        }
+        startedAt = Instant.now();
+        return streamStep(conversation, input);
+    }
+
+    /** @return what the model saw, when tools ran here: its calls and their outputs; else {@code null} */
+    public List<Item> transcript() {
+        return ranTools ? transcript : null;
+    }
+
+    private ModelAdapter nextAdapter() {
+        ObjectNode options = steps == 0 ? plan.first() : spent ? plan.last() : plan.later();
+        steps++;
+        return adapters.apply(options);
+    }
+
+    private Uni<Turn> step(Conversation conversation, List<Item> stepInput) {
+        return nextAdapter().send(conversation, stepInput).chain(turn -> {
+            List<Call> local = localCalls(turn);
+            if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED) {
+                return Uni.createFrom().item(end(turn, false));
+            }
+            return runAll(local).chain(runs -> {
+                List<Item> outputs = record(turn, local, runs);
+                if (stops(turn, local)) {
+                    return Uni.createFrom().item(end(turn, true));
+                }
+                return step(conversation.withTurn(turn), outputs);
+            });
+        });
+    }
+
+    private Multi<StreamEvent> streamStep(Conversation conversation, List<Item> stepInput) {
+        int base = output.size();
+        Set<Integer> hidden = new HashSet<>();
+        return nextAdapter().stream(conversation, stepInput).onItem().transformToMultiAndConcatenate(e -> {
+            if (e instanceof StreamEvent.Completed c) {
+                Turn turn = c.turn();
+                List<Call> local = localCalls(turn);
+                if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED) {
+                    return Multi.createFrom().item(new StreamEvent.Completed(end(turn, false)));
+                }
+                return toolEvents(base, turn, local, conversation);
+            }
+            if (e instanceof StreamEvent.Failed f) {
+                return Multi.createFrom().item(new StreamEvent.Failed(end(f.turn(), false), f.error()));
+            }
+            if (e instanceof StreamEvent.UsageReported) {
+                return Multi.createFrom().empty();
+            }
+            if (e instanceof StreamEvent.ItemAdded a && a.item() instanceof FunctionCallItem f
+                    && local(f.name()) != null) {
+                BuiltInTool tool = local(f.name());
+                hidden.add(a.outputIndex());
+                int index = base + a.outputIndex();
+                return Multi.createFrom().items(new StreamEvent.ItemAdded(index, tool.started()),
+                        new StreamEvent.ToolCallProgress(null, index, tool.wire(), ToolCallPhase.IN_PROGRESS, null));
+            }
+            // The model's side of a call Kaiwa runs (its arguments streaming in) stays out of the response.
+            if (hidden.contains(indexOf(e))) {
+                return Multi.createFrom().empty();
+            }
+            return Multi.createFrom().item(shift(e, base));
+        });
+    }
+
+    private Multi<StreamEvent> toolEvents(int base, Turn turn, List<Call> local, Conversation conversation) {
+        List<StreamEvent> before = new ArrayList<>();
+        for (Call call : local) {
+            if (call.tool.runningPhase() != null) {
+                before.add(new StreamEvent.ToolCallProgress(null, base + call.index, call.tool.wire(),
+                        call.tool.runningPhase(), null));
+            }
+        }
+        Multi<StreamEvent> done = runAll(local).onItem().transformToMulti(runs -> {
+            List<Item> outputs = record(turn, local, runs);
+            List<StreamEvent> after = new ArrayList<>();
+            for (int i = 0; i < local.size(); i++) {
+                int index = base + local.get(i).index;
+                after.add(new StreamEvent.ToolCallProgress(null, index, local.get(i).tool.wire(),
+                        ToolCallPhase.COMPLETED, null));
+                after.add(new StreamEvent.ItemDone(index, runs.get(i).item()));
+            }
+            Multi<StreamEvent> next = stops(turn, local)
+                    ? Multi.createFrom().item(new StreamEvent.Completed(end(turn, true)))
+                    : Multi.createFrom().deferred(() -> streamStep(conversation.withTurn(turn), outputs));
+            return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(after), next);
+        });
+        return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(before), done);
+    }
+
+    /** A function call of a tool Kaiwa runs, at its position in the model call's output. */
+    private record Call(int index, BuiltInTool tool, FunctionCallItem item) {
+    }
+
+    private BuiltInTool local(String name) {
+        BuiltInTool tool = BuiltInTool.byName(name);
+        return tool != null && plan.local().contains(tool) ? tool : null;
+    }
+
+    private List<Call> localCalls(Turn turn) {
+        List<Call> out = new ArrayList<>(2);
+        for (int i = 0; i < turn.output().size(); i++) {
+            if (turn.output().get(i) instanceof FunctionCallItem f && local(f.name()) != null) {
+                out.add(new Call(i, local(f.name()), f));
+            }
+        }
+        return out;
+    }
+
+    /** Runs a model call's tool calls, within the response's limits; a call over them answers why it did not run. */
+    private Uni<List<ToolRun>> runAll(List<Call> local) {
+        Instant began = Instant.now();
+        List<Uni<ToolRun>> runs = new ArrayList<>(local.size());
+        for (Call call : local) {
+            Duration left = limits.budget().minus(toolTime);
+            if (calls >= plan.maxCalls()) {
+                runs.add(Uni.createFrom().item(ToolRun.refused(call.tool, call.item, "not run: this response "
+                        + "already made its " + plan.maxCalls() + " tool calls. Answer with what you have.")));
+                spent = true;
+                continue;
+            }
+            if (left.isNegative() || left.isZero()) {
+                runs.add(Uni.createFrom().item(ToolRun.refused(call.tool, call.item, "not run: this response's "
+                        + "time for tools (" + limits.budget().toSeconds() + " s) is spent. Answer with what you "
+                        + "have.")));
+                spent = true;
+                continue;
+            }
+            calls++;
+            toolCalls.merge(call.tool.wire(), 1L, Long::sum);
+            Duration timeout = left.compareTo(limits.timeout()) < 0 ? left : limits.timeout();
+            runs.add(Uni.createFrom().deferred(() -> tools.run(call.tool, call.item, timeout)));
+        }
+        Uni<List<ToolRun>> all;
+        if (runs.size() == 1) {
+            all = runs.get(0).map(List::of);
+        } else if (plan.parallel()) {
+            all = Uni.join().all(runs).andFailFast();
+        } else {
+            all = Multi.createFrom().iterable(runs).onItem().transformToUniAndConcatenate(u -> u).collect()
+                    .asList();
+        }
+        return all.invoke(done -> {
+            toolTime = toolTime.plus(Duration.between(began, Instant.now()));
+            if (calls >= plan.maxCalls() || !toolTime.minus(limits.budget()).isNegative()
+                    || steps >= limits.maxSteps() - 1) {
+                spent = true;
+            }
+        });
+    }
+
+    /**
+     * Adds a model call that called tools to the response: its items with the tools' records in place of their
+     * function calls, and to the transcript its items and the tools' outputs.
+     *
+     * @return the tools' outputs, the next model call's input
+     */
+    private List<Item> record(Turn turn, List<Call> local, List<ToolRun> runs) {
+        ranTools = true;
+        usage = usage.plus(turn.usage());
+        List<Item> shown = new ArrayList<>(turn.output());
+        List<Item> outputs = new ArrayList<>(runs.size());
+        for (int i = 0; i < local.size(); i++) {
+            shown.set(local.get(i).index, runs.get(i).item());
+            outputs.add(runs.get(i).output());
+        }
+        output.addAll(shown);
+        transcript.addAll(turn.output());
+        transcript.addAll(outputs);
+        return outputs;
+    }
+
+    /** @return whether the loop ends after this call: it also called the client's own functions, or ran too long */
+    private boolean stops(Turn turn, List<Call> local) {
+        return callsClient(turn, local) || steps >= limits.maxSteps();
+    }
+
+    /** @return whether the model also called the client's own functions, which return to the client */
+    private static boolean callsClient(Turn turn, List<Call> local) {
+        return turn.output().stream().filter(i -> i instanceof FunctionCallItem).count() > local.size();
+    }
+
+    /**
+     * @param last the loop's last model call
+     * @param recorded whether {@link #record} has added it (it called tools) or not (it answered)
+     * @return the response's turn
+     */
+    private Turn end(Turn last, boolean recorded) {
+        if (!ranTools) {
+            return last;
+        }
+        TurnStatus status = last.status();
+        TurnError error = last.error();
+        ProviderResponse chainFrom = last.providerResponse();
+        if (!recorded) {
+            usage = usage.plus(last.usage());
+            output.addAll(last.output());
+            transcript.addAll(last.output());
+        } else {
+            // The tools' outputs come after the provider's last stored response: a later request chaining from it
+            // would leave them out, so that one sends the rebuilt history instead.
+            chainFrom = null;
+            if (!callsClient(last, localCalls(last))) {
+                status = TurnStatus.INCOMPLETE;
+                error = new TurnError("max_tool_calls", "The model was still calling tools after " + steps
+                        + " model calls (kaiwa.tools.max-steps).");
+            }
+        }
+        Map<String, Long> counts = new TreeMap<>(usage.toolCalls());
+        toolCalls.forEach((k, v) -> counts.merge(k, v, Long::sum));
+        Usage total = new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(), usage.cachedTokens(),
+                usage.reasoningTokens(), counts);
+        return new Turn(last.id(), input, List.copyOf(output), total, chainFrom, status, error, startedAt,
+                last.completedAt(), last.chaining());
+    }
+
+    private static int indexOf(StreamEvent e) {
+        if (e instanceof StreamEvent.TextDelta d) {
+            return d.outputIndex();
+        }
+        if (e instanceof StreamEvent.ReasoningDelta d) {
+            return d.outputIndex();
+        }
+        if (e instanceof StreamEvent.ItemAdded a) {
+            return a.outputIndex();
+        }
+        if (e instanceof StreamEvent.ItemDone d) {
+            return d.outputIndex();
+        }
+        if (e instanceof StreamEvent.ToolCallProgress p) {
+            return p.outputIndex();
+        }
+        return -1;
+    }
+
+    private static StreamEvent shift(StreamEvent e, int base) {
+        if (base == 0) {
+            return e;
+        }
+        if (e instanceof StreamEvent.TextDelta d) {
+            return new StreamEvent.TextDelta(d.itemId(), base + d.outputIndex(), d.contentIndex(), d.delta());
+        }
+        if (e instanceof StreamEvent.ReasoningDelta d) {
+            return new StreamEvent.ReasoningDelta(d.itemId(), base + d.outputIndex(), d.delta(), d.summary());
+        }
+        if (e instanceof StreamEvent.ItemAdded a) {
+            return new StreamEvent.ItemAdded(base + a.outputIndex(), a.item());
+        }
+        if (e instanceof StreamEvent.ItemDone d) {
+            return new StreamEvent.ItemDone(base + d.outputIndex(), d.item());
+        }
+        if (e instanceof StreamEvent.ToolCallProgress p) {
+            return new StreamEvent.ToolCallProgress(p.itemId(), base + p.outputIndex(), p.tool(), p.phase(),
+                    p.delta());
+        }
+        return e;
+    }
+}
