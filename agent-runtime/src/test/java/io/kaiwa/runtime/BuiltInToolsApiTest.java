@@ -15,9 +15,9 @@ import static io.kaiwa.runtime.StreamingApiTest.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kaiwa.runtime.tools.BuiltInTool;
+import io.kaiwa.runtime.tools.LocalTools;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -115,13 +117,17 @@ class BuiltInToolsApiTest {
         return o.toString();
     }
 
-    static boolean sandboxed() {
-        return Files.isExecutable(Path.of("/usr/bin/bwrap")) && Files.isExecutable(Path.of("/usr/bin/python3"));
+    @Inject
+    LocalTools tools;
+
+    /** Where no sandbox can start (no bubblewrap, no user namespaces), code_interpreter is refused, not run. */
+    boolean sandboxed() {
+        return tools.unavailable(BuiltInTool.CODE_INTERPRETER) == null;
     }
 
     @Test
     void aChatModelUsesAllThreeToolsRunByKaiwaAndAnswers() {
-        assumeThat(sandboxed()).as("bubblewrap and python3 are installed (.ci/run installs them)").isTrue();
+        assumeThat(sandboxed()).as("a sandbox can start here (.ci/run installs bubblewrap)").isTrue();
         searxng();
         page();
         script(toolCalls("web_search", args("query", "kaiwa java")),
@@ -320,6 +326,212 @@ class BuiltInToolsApiTest {
                 "message");
         assertThat(done.at("/output/0/id").asText()).isEqualTo(events.get(2).at("/item/id").asText());
         assertThat(tree(acme().get("/v1/responses/" + done.get("id").asText()).asString())).isEqualTo(done);
+    }
+
+    /** A streamed chat answer calling functions: {@code name, arguments} pairs, arguments split in two chunks. */
+    static String streamedToolCalls(String... nameThenArguments) {
+        StringBuilder sse = new StringBuilder();
+        for (int i = 0; i < nameThenArguments.length; i += 2) {
+            int index = i / 2;
+            String args = nameThenArguments[i + 1];
+            String head = args.substring(0, args.length() / 2);
+            String tail = args.substring(args.length() / 2);
+            sse.append(StreamingApiTest.chunk("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":"
+                    + index + ",\"id\":\"call_" + index + "\",\"type\":\"function\",\"function\":{\"name\":\""
+                    + nameThenArguments[i] + "\",\"arguments\":" + JSON.valueToTree(head) + "}}]}", null));
+            sse.append(StreamingApiTest.chunk("{\"tool_calls\":[{\"index\":" + index + ",\"function\":{\"arguments\":"
+                    + JSON.valueToTree(tail) + "}}]}", null));
+        }
+        return sse + StreamingApiTest.chunk("{}", "tool_calls") + usageChunk() + "data: [DONE]\n\n";
+    }
+
+    static String usageChunk() {
+        return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-chat\","
+                + "\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}\n\n";
+    }
+
+    static void scriptStreams(String... streams) {
+        String state = "Started";
+        for (int i = 0; i < streams.length; i++) {
+            String next = "stream " + (i + 1);
+            TestUpstreams.upstream.stubFor(post(urlEqualTo(CHAT)).inScenario("streams").whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                            .withBody(streams[i]))
+                    .willSetStateTo(next));
+            state = next;
+        }
+    }
+
+    static final String PNG_CODE = """
+            import struct, zlib
+            def chunk(kind, data):
+                body = kind + data
+                return struct.pack('>I', len(data)) + body + struct.pack('>I', zlib.crc32(body))
+            raw = b'\\x00\\xff\\x00\\x00'
+            png = b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 1, 1, 8, 2, 0, 0, 0)) \\
+                + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
+            open('dot.png', 'wb').write(png)
+            print('drew', len(png), 'bytes')
+            """;
+
+    @Test
+    void aStreamedTaskUsingAllThreeToolsStreamsEachToolsEventsAndStoresTheSameResponse() {
+        assumeThat(sandboxed()).as("a sandbox can start here (.ci/run installs bubblewrap)").isTrue();
+        searxng();
+        page();
+        scriptStreams(streamedToolCalls("web_search", args("query", "kaiwa java")),
+                streamedToolCalls("web_extractor", "{\"urls\":[\"" + pageUrl() + "\"],\"goal\":\"tools\"}",
+                        "code_interpreter", args("code", PNG_CODE)),
+                StreamingApiTest.chunk("{\"role\":\"assistant\",\"content\":\"All done\"}", null)
+                        + StreamingApiTest.chunk("{}", "stop") + usageChunk() + "data: [DONE]\n\n");
+
+        Response r = acme().body("{\"model\":\"gpt-chat\",\"input\":\"research\",\"stream\":true,\"tools\":"
+                + ALL_TOOLS + "}").post("/v1/responses");
+
+        List<JsonNode> events = events(r.asString());
+        assertThat(events).extracting(e -> e.get("type").asText()).containsExactly("response.created",
+                "response.in_progress",
+                "response.output_item.added", "response.web_search_call.in_progress",
+                "response.web_search_call.searching", "response.web_search_call.completed",
+                "response.output_item.done",
+                "response.output_item.added", "response.web_extractor_call.in_progress",
+                "response.output_item.added", "response.code_interpreter_call.in_progress",
+                "response.code_interpreter_call.interpreting",
+                "response.web_extractor_call.completed", "response.output_item.done",
+                "response.code_interpreter_call.completed", "response.output_item.done",
+                "response.output_item.added", "response.content_part.added", "response.output_text.delta",
+                "response.output_text.done", "response.content_part.done", "response.output_item.done",
+                "response.completed");
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).get("sequence_number").asInt()).isEqualTo(i);
+        }
+        assertThat(events).filteredOn(e -> e.get("type").asText().equals("response.output_item.done"))
+                .extracting(e -> e.get("output_index").asInt()).containsExactly(0, 1, 2, 3);
+        JsonNode done = events.get(events.size() - 1).get("response");
+        JsonNode output = done.get("output");
+        assertThat(output).extracting(i -> i.get("type").asText()).containsExactly("web_search_call",
+                "web_extractor_call", "code_interpreter_call", "message");
+        assertThat(output.get(1).get("output").asText()).contains("built-in tools");
+        JsonNode code = output.get(2);
+        assertThat(code.get("status").asText()).isEqualTo("completed");
+        assertThat(code.at("/outputs/0/logs").asText()).startsWith("drew");
+        assertThat(code.at("/outputs/1/type").asText()).isEqualTo("image");
+        assertThat(code.at("/outputs/1/url").asText()).startsWith("data:image/png;base64,iVBORw0KGgo");
+        assertThat(done.at("/usage/total_tokens").asInt()).isEqualTo(45);
+        assertThat(done.at("/usage/x_tools/code_interpreter/count").asInt()).isEqualTo(1);
+        assertThat(tree(acme().get("/v1/responses/" + done.get("id").asText()).asString())).isEqualTo(done);
+        String toolMessage = sent(CHAT).get(2).get("messages").get(5).get("content").asText();
+        assertThat(toolMessage).contains("drew").contains("[file written: dot.png (image/png");
+    }
+
+    @Test
+    void aBackgroundAgentTaskRunsTheSameLoopAndItsProgressIsStoredAsEvents() {
+        searxng();
+        scriptStreams(streamedToolCalls("web_search", args("query", "kaiwa")),
+                StreamingApiTest.chunk("{\"role\":\"assistant\",\"content\":\"Background answer\"}", null)
+                        + StreamingApiTest.chunk("{}", "stop") + "data: [DONE]\n\n");
+
+        Response queued = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"find\",\"background\":true,"
+                + "\"tools\":[{\"type\":\"web_search\"}]}");
+        String id = queued.jsonPath().getString("id");
+        JsonNode stored = BackgroundApiTest.awaitStatus(id, "completed");
+
+        assertThat(stored.get("output")).extracting(i -> i.get("type").asText()).containsExactly("web_search_call",
+                "message");
+        assertThat(stored.at("/output/0/action/sources/0/url").asText()).isEqualTo("https://example.org/kaiwa");
+        List<JsonNode> replay = events(acme().get("/v1/responses/" + id + "?stream=true").asString());
+        assertThat(replay).extracting(e -> e.get("type").asText()).contains("response.web_search_call.searching",
+                "response.web_search_call.completed", "response.completed");
+    }
+
+    @Test
+    void aToolThatTakesTooLongIsStoppedAndTheModelToldSo() {
+        TestUpstreams.upstream.stubFor(get(urlPathEqualTo("/searxng/search")).willReturn(aResponse()
+                .withStatus(200).withFixedDelay(5_000).withHeader("Content-Type", "application/json")
+                .withBody("{\"results\":[]}")));
+        script(toolCalls("web_search", args("query", "slow")), ResponsesApiTest.chatAnswer("Gave up."));
+
+        Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"tools\":[{\"type\":"
+                + "\"web_search\"}]}");
+
+        assertThat(r.jsonPath().getString("status")).isEqualTo("completed");
+        assertThat(r.jsonPath().getString("output[0].status")).isEqualTo("failed");
+        assertThat(sent(CHAT).get(1).at("/messages/2/content").asText()).contains("longer than 3 s");
+    }
+
+    @Test
+    void aBackgroundTaskRunningCodeFinishesAndIsStored() {
+        assumeThat(sandboxed()).as("a sandbox can start here (.ci/run installs bubblewrap)").isTrue();
+        scriptStreams(streamedToolCalls("code_interpreter", args("code", "print(sum(range(10)))")),
+                StreamingApiTest.chunk("{\"role\":\"assistant\",\"content\":\"45\"}", null)
+                        + StreamingApiTest.chunk("{}", "stop") + "data: [DONE]\n\n");
+
+        String id = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"sum\",\"background\":true,\"tools\":"
+                + "[{\"type\":\"code_interpreter\"}]}").jsonPath().getString("id");
+        JsonNode stored = BackgroundApiTest.awaitStatus(id, "completed", "failed");
+
+        assertThat(stored.get("status").asText()).isEqualTo("completed");
+        assertThat(stored.at("/output/0/outputs/0/logs").asText()).isEqualTo("45\n");
+        assertThat(stored.at("/output/1/content/0/text").asText()).isEqualTo("45");
+    }
+
+    @Test
+    void sequentialToolCallsAllRunWhenParallelCallsAreOff() {
+        searxng();
+        script(toolCalls("web_search", args("query", "a"), "web_search", args("query", "b")),
+                ResponsesApiTest.chatAnswer("Both."));
+
+        Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"parallel_tool_calls\":false,"
+                + "\"tools\":[{\"type\":\"web_search\"}]}");
+
+        assertThat(r.jsonPath().getList("output.status")).containsExactly("completed", "completed", "completed");
+        assertThat(r.jsonPath().getList("output.action.query")).containsExactly("a", "b");
+        assertThat(sent(CHAT).get(0).get("parallel_tool_calls").asBoolean()).isFalse();
+        TestUpstreams.upstream.verify(2, getRequestedFor(urlPathEqualTo("/searxng/search")));
+    }
+
+    @Test
+    void aProviderFailureAfterToolsRanEndsTheResponseFailedKeepingTheToolsItems() {
+        searxng();
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(CHAT)).inScenario("fail").whenScenarioStateIs("Started")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(toolCalls("web_search", args("query", "a"))))
+                .willSetStateTo("broken"));
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(CHAT)).inScenario("fail").whenScenarioStateIs("broken")
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(
+                        """
+                                {"error":{"message":"Input is too long","type":"invalid_request_error","code":"context_length_exceeded"}}""")));
+
+        Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"tools\":[{\"type\":"
+                + "\"web_search\"}]}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("status")).isEqualTo("failed");
+        assertThat(r.jsonPath().getString("error.code")).isEqualTo("context_length_exceeded");
+        assertThat(r.jsonPath().getList("output.type")).containsExactly("web_search_call");
+        assertThat(r.jsonPath().getInt("usage.x_tools.web_search.count")).isEqualTo(1);
+        JsonNode stored = tree(acme().get("/v1/responses/" + r.jsonPath().getString("id")).asString());
+        assertThat(stored.get("status").asText()).isEqualTo("failed");
+        assertThat(stored.at("/output/0/type").asText()).isEqualTo("web_search_call");
+    }
+
+    @Test
+    void aModelThatNeverStopsCallingToolsEndsIncompleteAfterTheLastAllowedCall() {
+        searxng();
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(toolCalls("web_search", args("query",
+                        "again")))));
+
+        Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"loop\",\"tools\":[{\"type\":"
+                + "\"web_search\"}]}");
+
+        assertThat(r.jsonPath().getString("status")).isEqualTo("incomplete");
+        List<JsonNode> sent = sent(CHAT);
+        assertThat(sent).hasSize(10);
+        assertThat(sent.get(9).get("tool_choice").asText()).isEqualTo("none");
+        assertThat(r.jsonPath().getList("output.status")).hasSize(10).last().isEqualTo("failed");
+        assertThat(r.jsonPath().getInt("usage.x_tools.web_search.count")).isEqualTo(9);
+        TestUpstreams.upstream.verify(9, getRequestedFor(urlPathEqualTo("/searxng/search")));
     }
 
     @Test

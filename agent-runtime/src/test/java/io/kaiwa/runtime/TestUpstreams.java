@@ -47,6 +47,7 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.providers.resp.models", "qwen3-max-2026-01-23"),
                 Map.entry("kaiwa.providers.resp.hosted-tools", "web_search,web_extractor,code_interpreter"),
                 Map.entry("kaiwa.tools.web-search.provider", "searxng"),
+                Map.entry("kaiwa.tools.timeout", "3s"),
                 Map.entry("kaiwa.tools.web-search.base-url", base + "/searxng"),
                 // The test pages are served on loopback, which web_extractor refuses unless allowed.
                 Map.entry("kaiwa.tools.web-extractor.allow-private", "127.0.0.1/32"),

@@ -44,9 +44,16 @@ public class Providers {
             String key = p.apiKey().filter(k -> !k.isBlank()).orElse(null);
             String variable = p.apiKeyVariable()
                     .orElse("KAIWA_PROVIDERS_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY");
+            List<String> hosted = p.hostedTools().orElse(List.of());
+            if (!hosted.isEmpty() && p.api() != KaiwaConfig.Api.RESPONSES) {
+                throw new IllegalStateException("kaiwa.providers." + name + ".hosted-tools: only a provider with api="
+                        + "responses can host built-in tools; Kaiwa runs them itself for a " + p.api().name()
+                                .toLowerCase(Locale.ROOT)
+                        + " provider, so leave the setting out.");
+            }
             var transport = VertxHttpTransport.create(vertx, Duration.ofSeconds(10), 256);
             byName.put(name, new Provider(name, p.api(), p.baseUrl(), key, variable, p.models().orElse(List.of()),
-                    p.responseTtl(), Set.copyOf(p.hostedTools().orElse(List.of())), p.requestTimeout(),
+                    p.responseTtl(), Set.copyOf(hosted), p.requestTimeout(),
                     p.idleTimeout(), transport));
         });
         fallback = byName.get(config.defaultProvider());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,14 +22,18 @@ import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.event.ToolCallPhase;
+import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.runtime.api.ErrorBody;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.tools.BuiltInTool;
 import io.kaiwa.runtime.tools.LocalTools;
 import io.kaiwa.runtime.tools.ToolRun;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * One response's tool loop: calls the model, runs the built-in tools it called that Kaiwa runs itself, feeds their
@@ -39,8 +44,10 @@ import io.smallrye.mutiny.Uni;
  * continues from what the model actually saw.
  *
  * <p>
- * Without tools to run here the loop is a single model call, with nothing added. Not thread-safe: one per response,
- * its steps run one after another.
+ * Without tools to run here the loop is a single model call, with nothing added. Once a tool has run, the
+ * response is never lost to a later failure: a provider error ends it as a failed turn that keeps the tools' items.
+ * Steps run one after another, each continuing on the Vert.x context the loop was subscribed on (a tool may finish
+ * on a worker thread). Not thread-safe: one per response.
  */
 public final class AgentLoop {
     private final ToolPlan plan;
@@ -58,6 +65,7 @@ public final class AgentLoop {
     private boolean spent;
     private boolean ranTools;
     private Instant startedAt;
+    private Executor back = Runnable::run;
 
     /**
      * @param plan the tools Kaiwa runs and the options of each model call
@@ -78,14 +86,16 @@ public final class AgentLoop {
     /**
      * @param conversation the history the response continues
      * @return the response's turn: its input, the whole loop's output and usage, the last call's status and
-     *         provider id
+     *         provider id; fails only when the first model call fails
      */
     public Uni<Turn> send(Conversation conversation) {
         if (!plan.loops()) {
             return adapters.apply(plan.first()).send(conversation, input);
         }
-        startedAt = Instant.now();
-        return step(conversation, input);
+        return Uni.createFrom().deferred(() -> {
+            begin();
+            return step(conversation, input);
+        });
     }
 
     /**
@@ -97,13 +107,28 @@ public final class AgentLoop {
         if (!plan.loops()) {
             return adapters.apply(plan.first()).stream(conversation, input);
         }
-        startedAt = Instant.now();
-        return streamStep(conversation, input);
+        return Multi.createFrom().deferred(() -> {
+            begin();
+            return streamStep(conversation, input);
+        });
     }
 
     /** @return what the model saw, when tools ran here: its calls and their outputs; else {@code null} */
     public List<Item> transcript() {
         return ranTools ? transcript : null;
+    }
+
+    /** @return the response's output so far, when tools ran here; else {@code null} */
+    public List<Item> partialOutput() {
+        return ranTools ? output : null;
+    }
+
+    private void begin() {
+        startedAt = Instant.now();
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            back = task -> context.runOnContext(ignored -> task.run());
+        }
     }
 
     private ModelAdapter nextAdapter() {
@@ -115,17 +140,17 @@ public final class AgentLoop {
     private Uni<Turn> step(Conversation conversation, List<Item> stepInput) {
         return nextAdapter().send(conversation, stepInput).chain(turn -> {
             List<Call> local = localCalls(turn);
-            if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED) {
+            if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED || steps >= limits.maxSteps()) {
                 return Uni.createFrom().item(end(turn, false));
             }
             return runAll(local).chain(runs -> {
                 List<Item> outputs = record(turn, local, runs);
-                if (stops(turn, local)) {
+                if (callsClient(turn, local)) {
                     return Uni.createFrom().item(end(turn, true));
                 }
                 return step(conversation.withTurn(turn), outputs);
             });
-        });
+        }).onFailure(failure -> ranTools).recoverWithItem(this::failedAfterTools);
     }
 
     private Multi<StreamEvent> streamStep(Conversation conversation, List<Item> stepInput) {
@@ -135,22 +160,25 @@ public final class AgentLoop {
             if (e instanceof StreamEvent.Completed c) {
                 Turn turn = c.turn();
                 List<Call> local = localCalls(turn);
-                if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED) {
-                    return Multi.createFrom().item(new StreamEvent.Completed(end(turn, false)));
+                if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED || steps >= limits.maxSteps()) {
+                    Turn ended = end(turn, false);
+                    return Multi.createFrom().iterable(closing(base, local, ended, new StreamEvent.Completed(ended)));
                 }
                 return toolEvents(base, turn, local, conversation);
             }
             if (e instanceof StreamEvent.Failed f) {
-                return Multi.createFrom().item(new StreamEvent.Failed(end(f.turn(), false), f.error()));
+                List<Call> local = localCalls(f.turn());
+                Turn ended = end(f.turn(), false);
+                return Multi.createFrom().iterable(closing(base, local, ended, new StreamEvent.Failed(ended,
+                        f.error())));
             }
             if (e instanceof StreamEvent.UsageReported) {
                 return Multi.createFrom().empty();
             }
-            if (e instanceof StreamEvent.ItemAdded a && a.item() instanceof FunctionCallItem f
-                    && local(f.name()) != null) {
-                BuiltInTool tool = local(f.name());
-                hidden.add(a.outputIndex());
-                int index = base + a.outputIndex();
+            BuiltInTool tool = announced(e, hidden);
+            if (tool != null) {
+                int index = base + indexOf(e);
+                hidden.add(indexOf(e));
                 return Multi.createFrom().items(new StreamEvent.ItemAdded(index, tool.started()),
                         new StreamEvent.ToolCallProgress(null, index, tool.wire(), ToolCallPhase.IN_PROGRESS, null));
             }
@@ -159,27 +187,50 @@ public final class AgentLoop {
                 return Multi.createFrom().empty();
             }
             return Multi.createFrom().item(shift(e, base));
-        });
+        }).onFailure(failure -> ranTools).recoverWithItem(failure -> new StreamEvent.Failed(failedAfterTools(failure),
+                failure instanceof KaiwaException k ? k : new KaiwaException(failure.getMessage(), failure)));
+    }
+
+    /**
+     * @return the tool whose function call {@code e} announces, when Kaiwa runs it: its {@code ItemAdded}, or its
+     *         {@code ItemDone} when the adapter never announced it
+     */
+    private BuiltInTool announced(StreamEvent e, Set<Integer> hidden) {
+        Item item = e instanceof StreamEvent.ItemAdded a
+                ? a.item()
+                : e instanceof StreamEvent.ItemDone d && !hidden.contains(d.outputIndex()) ? d.item() : null;
+        return item instanceof FunctionCallItem f ? local(f.name()) : null;
+    }
+
+    /** @return the last events of a step that ran no tools: its unrun calls closed, then {@code last} */
+    private static List<StreamEvent> closing(int base, List<Call> unrun, Turn ended, StreamEvent last) {
+        List<StreamEvent> out = new ArrayList<>(unrun.size() + 1);
+        for (Call call : unrun) {
+            int index = base + call.index();
+            out.add(new StreamEvent.ItemDone(index, ended.output().get(index)));
+        }
+        out.add(last);
+        return out;
     }
 
     private Multi<StreamEvent> toolEvents(int base, Turn turn, List<Call> local, Conversation conversation) {
         List<StreamEvent> before = new ArrayList<>();
         for (Call call : local) {
-            if (call.tool.runningPhase() != null) {
-                before.add(new StreamEvent.ToolCallProgress(null, base + call.index, call.tool.wire(),
-                        call.tool.runningPhase(), null));
+            if (call.tool().runningPhase() != null) {
+                before.add(new StreamEvent.ToolCallProgress(null, base + call.index(), call.tool().wire(),
+                        call.tool().runningPhase(), null));
             }
         }
         Multi<StreamEvent> done = runAll(local).onItem().transformToMulti(runs -> {
             List<Item> outputs = record(turn, local, runs);
             List<StreamEvent> after = new ArrayList<>();
             for (int i = 0; i < local.size(); i++) {
-                int index = base + local.get(i).index;
-                after.add(new StreamEvent.ToolCallProgress(null, index, local.get(i).tool.wire(),
+                int index = base + local.get(i).index();
+                after.add(new StreamEvent.ToolCallProgress(null, index, local.get(i).tool().wire(),
                         ToolCallPhase.COMPLETED, null));
                 after.add(new StreamEvent.ItemDone(index, runs.get(i).item()));
             }
-            Multi<StreamEvent> next = stops(turn, local)
+            Multi<StreamEvent> next = callsClient(turn, local)
                     ? Multi.createFrom().item(new StreamEvent.Completed(end(turn, true)))
                     : Multi.createFrom().deferred(() -> streamStep(conversation.withTurn(turn), outputs));
             return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(after), next);
@@ -206,29 +257,35 @@ public final class AgentLoop {
         return out;
     }
 
-    /** Runs a model call's tool calls, within the response's limits; a call over them answers why it did not run. */
+    /**
+     * Runs a model call's tool calls within the response's limits (a call over them answers why it did not run),
+     * and continues on the loop's context once all have finished.
+     */
     private Uni<List<ToolRun>> runAll(List<Call> local) {
         Instant began = Instant.now();
         List<Uni<ToolRun>> runs = new ArrayList<>(local.size());
         for (Call call : local) {
-            Duration left = limits.budget().minus(toolTime);
             if (calls >= plan.maxCalls()) {
-                runs.add(Uni.createFrom().item(ToolRun.refused(call.tool, call.item, "not run: this response "
+                runs.add(Uni.createFrom().item(ToolRun.refused(call.tool(), call.item(), "not run: this response "
                         + "already made its " + plan.maxCalls() + " tool calls. Answer with what you have.")));
                 spent = true;
                 continue;
             }
-            if (left.isNegative() || left.isZero()) {
-                runs.add(Uni.createFrom().item(ToolRun.refused(call.tool, call.item, "not run: this response's "
-                        + "time for tools (" + limits.budget().toSeconds() + " s) is spent. Answer with what you "
-                        + "have.")));
-                spent = true;
-                continue;
-            }
             calls++;
-            toolCalls.merge(call.tool.wire(), 1L, Long::sum);
-            Duration timeout = left.compareTo(limits.timeout()) < 0 ? left : limits.timeout();
-            runs.add(Uni.createFrom().deferred(() -> tools.run(call.tool, call.item, timeout)));
+            toolCalls.merge(call.tool().wire(), 1L, Long::sum);
+            runs.add(Uni.createFrom().deferred(() -> {
+                // Calls run one after another use up the budget in turn: each gets what is left when it starts.
+                Duration left = limits.budget().minus(toolTime).minus(Duration.between(began, Instant.now()));
+                if (left.isNegative() || left.isZero()) {
+                    spent = true;
+                    return Uni.createFrom().item(ToolRun.refused(call.tool(), call.item(), "not run: this "
+                            + "response's time for tools (" + limits.budget().toSeconds() + " s) is spent. Answer "
+                            + "with what you have."));
+                }
+                return tools.run(call.tool(), call.item(), left.compareTo(limits.timeout()) < 0
+                        ? left
+                        : limits.timeout());
+            }));
         }
         Uni<List<ToolRun>> all;
         if (runs.size() == 1) {
@@ -239,7 +296,7 @@ public final class AgentLoop {
             all = Multi.createFrom().iterable(runs).onItem().transformToUniAndConcatenate(u -> u).collect()
                     .asList();
         }
-        return all.invoke(done -> {
+        return all.emitOn(back).invoke(done -> {
             toolTime = toolTime.plus(Duration.between(began, Instant.now()));
             if (calls >= plan.maxCalls() || !toolTime.minus(limits.budget()).isNegative()
                     || steps >= limits.maxSteps() - 1) {
@@ -257,10 +314,12 @@ public final class AgentLoop {
     private List<Item> record(Turn turn, List<Call> local, List<ToolRun> runs) {
         ranTools = true;
         usage = usage.plus(turn.usage());
+        // A provider hosting some tools counts their calls; they count against the response's limit too.
+        calls += (int) turn.usage().totalToolCalls();
         List<Item> shown = new ArrayList<>(turn.output());
         List<Item> outputs = new ArrayList<>(runs.size());
         for (int i = 0; i < local.size(); i++) {
-            shown.set(local.get(i).index, runs.get(i).item());
+            shown.set(local.get(i).index(), runs.get(i).item());
             outputs.add(runs.get(i).output());
         }
         output.addAll(shown);
@@ -269,39 +328,57 @@ public final class AgentLoop {
         return outputs;
     }
 
-    /** @return whether the loop ends after this call: it also called the client's own functions, or ran too long */
-    private boolean stops(Turn turn, List<Call> local) {
-        return callsClient(turn, local) || steps >= limits.maxSteps();
-    }
-
     /** @return whether the model also called the client's own functions, which return to the client */
     private static boolean callsClient(Turn turn, List<Call> local) {
         return turn.output().stream().filter(i -> i instanceof FunctionCallItem).count() > local.size();
     }
 
+    /** @return the response's turn when a model call failed after tools had run: failed, keeping their items */
+    private Turn failedAfterTools(Throwable failure) {
+        ErrorBody error = ErrorBody.of(failure);
+        String code = error.code() != null
+                ? error.code()
+                : failure instanceof KaiwaException ? "upstream_error" : "server_error";
+        Turn failed = Turn.builder().status(TurnStatus.FAILED).error(new TurnError(code, error.message())).build();
+        return end(failed, false);
+    }
+
     /**
      * @param last the loop's last model call
-     * @param recorded whether {@link #record} has added it (it called tools) or not (it answered)
+     * @param recorded whether {@link #record} has added it (it called the tools and the client's functions) or not
+     *        (it answered, failed, or called tools it may no longer run)
      * @return the response's turn
      */
     private Turn end(Turn last, boolean recorded) {
-        if (!ranTools) {
+        List<Call> unrun = recorded ? List.of() : localCalls(last);
+        if (!ranTools && unrun.isEmpty()) {
             return last;
         }
         TurnStatus status = last.status();
         TurnError error = last.error();
         ProviderResponse chainFrom = last.providerResponse();
+        if (recorded || !unrun.isEmpty()) {
+            // Tools' outputs come after the provider's last stored response, or the model's calls were never
+            // answered: a later request chaining from that response would miss them, so it sends the rebuilt
+            // history instead.
+            chainFrom = null;
+        }
         if (!recorded) {
             usage = usage.plus(last.usage());
-            output.addAll(last.output());
-            transcript.addAll(last.output());
-        } else {
-            // The tools' outputs come after the provider's last stored response: a later request chaining from it
-            // would leave them out, so that one sends the rebuilt history instead.
-            chainFrom = null;
-            if (!callsClient(last, localCalls(last))) {
+            List<Item> shown = new ArrayList<>(last.output());
+            List<Item> seen = new ArrayList<>(last.output());
+            for (int i = unrun.size() - 1; i >= 0; i--) {
+                Call call = unrun.get(i);
+                shown.set(call.index(), ToolRun.refused(call.tool(), call.item(), "not run: the model's turn "
+                        + "ended before the call could run.").item());
+                seen.remove(call.index());
+            }
+            output.addAll(shown);
+            transcript.addAll(seen);
+            ranTools = true;
+            if (!unrun.isEmpty() && status == TurnStatus.COMPLETED) {
                 status = TurnStatus.INCOMPLETE;
-                error = new TurnError("max_tool_calls", "The model was still calling tools after " + steps
+                error = new TurnError("max_steps", "The model was still calling tools after " + steps
                         + " model calls (kaiwa.tools.max-steps).");
             }
         }

@@ -22,6 +22,7 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.api.ApiException;
 import io.kaiwa.runtime.api.CreateRequest;
@@ -288,7 +289,7 @@ public class ResponseService {
     static ResponseRecord finish(ResponseRecord record, Turn turn, List<String> itemIds, AgentLoop loop) {
         record.status = turn.status().wire();
         record.output = Records.json(Records.withIds(turn.output(), itemIds));
-        List<io.kaiwa.core.item.Item> transcript = loop.transcript();
+        List<Item> transcript = loop.transcript();
         record.transcript = transcript == null ? null : Records.json(transcript);
         record.usage = Records.json(turn.usage());
         record.error = turn.error() == null ? null : Records.errorJson(turn.error().code(), turn.error().message());

@@ -76,9 +76,13 @@ public record ToolPlan(Set<BuiltInTool> local, ObjectNode first, ObjectNode late
             ObjectNode only = ProviderOptions.forProvider(provider, sent);
             return new ToolPlan(Set.of(), only, only, only, maxCalls, parallel);
         }
+        ObjectNode last = sent.deepCopy();
+        last.put("tool_choice", "none");
         JsonNode choice = options.get("tool_choice");
-        ObjectNode first = sent;
-        if (choice != null && choice.isObject() && local.contains(BuiltInTool.byName(choice.path("type").asText()))) {
+        // max_tool_calls: 0 lets the model see the tools but never call them.
+        ObjectNode first = maxCalls == 0 ? last : sent;
+        if (maxCalls > 0 && choice != null && choice.isObject()
+                && local.contains(BuiltInTool.byName(choice.path("type").asText()))) {
             first = sent.deepCopy();
             first.putObject("tool_choice").put("type", "function").put("name", choice.path("type").asText());
         }
@@ -88,8 +92,6 @@ public record ToolPlan(Set<BuiltInTool> local, ObjectNode first, ObjectNode late
             later = sent.deepCopy();
             later.remove("tool_choice");
         }
-        ObjectNode last = sent.deepCopy();
-        last.put("tool_choice", "none");
         if (provider.api() == KaiwaConfig.Api.RESPONSES) {
             // The provider would count only its own tools' calls; Kaiwa counts the ones it runs itself.
             first = without(first, "max_tool_calls");

@@ -1,5 +1,6 @@
 package io.kaiwa.runtime.tools;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -18,7 +19,7 @@ public enum BuiltInTool {
     WEB_SEARCH("web_search", ToolCallPhase.SEARCHING,
             "Search the web. Answers with numbered results (title, URL, snippet); cite the URLs you use.") {
         @Override
-        void parameters(ObjectNode properties, com.fasterxml.jackson.databind.node.ArrayNode required) {
+        void parameters(ObjectNode properties, ArrayNode required) {
             properties.putObject("query").put("type", "string").put("description", "What to search for.");
             required.add("query");
         }
@@ -32,7 +33,7 @@ public enum BuiltInTool {
     WEB_EXTRACTOR("web_extractor", null, "Fetch web pages (http/https) and read their main text, trimmed to the "
             + "parts that serve the goal.") {
         @Override
-        void parameters(ObjectNode properties, com.fasterxml.jackson.databind.node.ArrayNode required) {
+        void parameters(ObjectNode properties, ArrayNode required) {
             ObjectNode urls = properties.putObject("urls").put("type", "array")
                     .put("description", "The pages to read (at most 5).");
             urls.putObject("items").put("type", "string");
@@ -52,7 +53,7 @@ public enum BuiltInTool {
             + "network. Print what you need to see. Files the code writes to the current folder come back "
             + "(images too). Each call starts from an empty folder.") {
         @Override
-        void parameters(ObjectNode properties, com.fasterxml.jackson.databind.node.ArrayNode required) {
+        void parameters(ObjectNode properties, ArrayNode required) {
             properties.putObject("code").put("type", "string").put("description", "The Python 3 program to run.");
             required.add("code");
         }
@@ -86,7 +87,7 @@ public enum BuiltInTool {
     /** @return its output item as announced when the model starts calling it, before anything is known */
     public abstract Item started();
 
-    abstract void parameters(ObjectNode properties, com.fasterxml.jackson.databind.node.ArrayNode required);
+    abstract void parameters(ObjectNode properties, ArrayNode required);
 
     /** @return the function tool offered to the model, in the Responses API's flat form */
     public ObjectNode function() {
@@ -94,7 +95,7 @@ public enum BuiltInTool {
                 .put("description", description);
         ObjectNode schema = tool.putObject("parameters").put("type", "object");
         ObjectNode properties = schema.putObject("properties");
-        var required = schema.putArray("required");
+        ArrayNode required = schema.putArray("required");
         parameters(properties, required);
         schema.put("additionalProperties", false);
         return tool;

@@ -12,7 +12,6 @@ import java.util.Map;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -26,6 +25,7 @@ import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.FunctionCallOutputItem;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.tools.sandbox.Availability;
 import io.kaiwa.runtime.tools.sandbox.Outcome;
@@ -37,7 +37,7 @@ import io.kaiwa.runtime.tools.search.SearchProvider;
 import io.kaiwa.runtime.tools.search.SearchProviders;
 import io.kaiwa.runtime.tools.web.FetchSettings;
 import io.kaiwa.runtime.tools.web.WebExtractor;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
@@ -47,6 +47,8 @@ import io.vertx.core.Vertx;
  * the tool run within its timeout, and the outcome turned into the tool's item and the model's function output.
  * A tool call never fails the response: whatever goes wrong, the model reads it as the tool's error.
  */
+// Made at startup, so that the sandbox's trial run (blocking) never happens on a request's event loop.
+@Startup
 @ApplicationScoped
 public class LocalTools {
     private static final Logger LOG = Logger.getLogger(LocalTools.class);
@@ -61,11 +63,6 @@ public class LocalTools {
     private SearchProvider search;
     private PythonSandbox sandbox;
     private WebExtractor extractor;
-
-    /** Checks the tools at startup, so that the sandbox's trial run never happens on a request's event loop. */
-    void onStart(@Observes StartupEvent event) {
-        unavailable.size();
-    }
 
     @PostConstruct
     void start() {
@@ -140,7 +137,7 @@ public class LocalTools {
     public Uni<ToolRun> run(BuiltInTool tool, FunctionCallItem call, Duration timeout) {
         JsonNode args;
         try {
-            args = io.kaiwa.core.json.KaiwaJson.parse(call.arguments() == null ? "" : call.arguments());
+            args = KaiwaJson.parse(call.arguments() == null ? "" : call.arguments());
         } catch (RuntimeException e) {
             return Uni.createFrom().item(ToolRun.refused(tool, call, "the arguments are not a JSON object."));
         }
@@ -153,6 +150,8 @@ public class LocalTools {
             };
         } catch (BadArguments e) {
             return Uni.createFrom().item(ToolRun.refused(tool, call, e.getMessage()));
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(ToolRun.refused(tool, call, message(e)));
         }
         return run.ifNoItem().after(timeout)
                 .recoverWithItem(() -> ToolRun.refused(tool, call, "the tool took longer than " + timeout.toSeconds()
