@@ -535,6 +535,55 @@ class BuiltInToolsApiTest {
     }
 
     @Test
+    void aHostedToolsStreamIsPassedOnWithItsToolEventsAndStored() {
+        String[] events = {
+                """
+                        {"type":"response.created","response":{"id":"up_s","object":"response","status":"queued","output":[]}}""",
+                """
+                        {"type":"response.output_item.added","output_index":0,"item":{"id":"ws_up","type":"web_search_call","status":"in_progress"}}""",
+                """
+                        {"type":"response.web_search_call.in_progress","output_index":0,"item_id":"ws_up"}""",
+                """
+                        {"type":"response.web_search_call.searching","output_index":0,"item_id":"ws_up"}""",
+                """
+                        {"type":"response.web_search_call.completed","output_index":0,"item_id":"ws_up"}""",
+                """
+                        {"type":"response.output_item.done","output_index":0,"item":{"id":"ws_up","type":"web_search_call","status":"completed","action":{"type":"search","query":"kaiwa","sources":[{"type":"url","url":"https://example.org/k"}]}}}""",
+                """
+                        {"type":"response.output_item.added","output_index":1,"item":{"id":"msg_up","type":"message","role":"assistant","status":"in_progress","content":[]}}""",
+                """
+                        {"type":"response.output_text.delta","output_index":1,"item_id":"msg_up","content_index":0,"delta":"Hosted."}""",
+                """
+                        {"type":"response.output_item.done","output_index":1,"item":{"id":"msg_up","type":"message","role":"assistant","status":"completed","content":[{"type":"output_text","text":"Hosted.","annotations":[]}]}}""",
+                """
+                        {"type":"response.completed","response":{"id":"up_s","object":"response","created_at":1769084048,"status":"completed","output":[
+                          {"id":"ws_up","type":"web_search_call","status":"completed","action":{"type":"search","query":"kaiwa","sources":[{"type":"url","url":"https://example.org/k"}]}},
+                          {"id":"msg_up","type":"message","role":"assistant","status":"completed","content":[{"type":"output_text","text":"Hosted.","annotations":[]}]}],
+                         "usage":{"input_tokens":9,"output_tokens":2,"total_tokens":11,"x_tools":{"web_search":{"count":1}}}}}"""};
+        StringBuilder sse = new StringBuilder();
+        for (int i = 0; i < events.length; i++) {
+            ObjectNode event = (ObjectNode) tree(events[i]);
+            event.put("sequence_number", i);
+            sse.append("event: ").append(event.get("type").asText()).append("\ndata: ").append(event).append("\n\n");
+        }
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/resp/v1/responses")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(sse.toString())));
+
+        Response r = acme().body("{\"model\":\"qwen3-max-2026-01-23\",\"input\":\"search\",\"stream\":true,"
+                + "\"tools\":[{\"type\":\"web_search\"}]}").post("/v1/responses");
+
+        List<JsonNode> out = events(r.asString());
+        assertThat(out).extracting(e -> e.get("type").asText()).contains("response.web_search_call.in_progress",
+                "response.web_search_call.searching", "response.web_search_call.completed");
+        JsonNode done = out.get(out.size() - 1).get("response");
+        assertThat(done.get("output")).extracting(i -> i.get("type").asText()).containsExactly("web_search_call",
+                "message");
+        assertThat(done.at("/usage/x_tools/web_search/count").asInt()).isEqualTo(1);
+        assertThat(tree(acme().get("/v1/responses/" + done.get("id").asText()).asString())).isEqualTo(done);
+        TestUpstreams.upstream.verify(0, getRequestedFor(urlPathEqualTo("/searxng/search")));
+    }
+
+    @Test
     void aResponsesProviderHostingTheToolsGetsThemPassedThrough() {
         TestUpstreams.upstream.stubFor(post(urlEqualTo("/resp/v1/responses")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(
