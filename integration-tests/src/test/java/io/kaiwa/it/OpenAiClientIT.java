@@ -1,17 +1,21 @@
 package io.kaiwa.it;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +28,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -169,6 +174,54 @@ class OpenAiClientIT {
                 {"model":"qwen3-max-2026-01-23","input":"b","previous_response_id":"up_1"}"""));
         assertThat(sent.get(2)).isEqualTo(tree("""
                 {"model":"qwen3-max-2026-01-23","input":"c","previous_response_id":"up_2"}"""));
+    }
+
+    static void searxng() {
+        upstream.stubFor(get(urlPathEqualTo("/searxng/search")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"query":"kaiwa","number_of_results":0,"results":[{"url":"https://example.org/kaiwa",
+                         "title":"Kaiwa","content":"Conversations for Java.","engine":"brave","engines":["brave"],
+                         "positions":[1],"score":1.0,"category":"general"}],"answers":[],"corrections":[],
+                         "infoboxes":[],"suggestions":[],"unresponsive_engines":[]}""")));
+    }
+
+    static String toolCall(String id, String name, String arguments) {
+        return """
+                {"id":"chatcmpl-t","object":"chat.completion","created":1769084048,"model":"gpt-chat",
+                 "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
+                  "tool_calls":[{"id":"%s","type":"function","function":{"name":"%s","arguments":%s}}]}}],
+                 "usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}"""
+                .formatted(id, name, JSON.valueToTree(arguments).toString());
+    }
+
+    static boolean sandboxed() {
+        return Files.isExecutable(Path.of("/usr/bin/bwrap")) && Files.isExecutable(Path.of("/usr/bin/python3"));
+    }
+
+    @Test
+    void builtInToolsRunByKaiwaComeBackAsItemsTheClientReads() {
+        assumeThat(sandboxed()).as("bubblewrap and python3 (.ci/run installs them)").isTrue();
+        searxng();
+        answersInOrder("/chat/v1/chat/completions", toolCall("call_s", "web_search", "{\"query\":\"kaiwa\"}"),
+                toolCall("call_c", "code_interpreter", "{\"code\":\"print(2 ** 10)\"}"), chatAnswer("1024"));
+
+        Response r = acme.responses().create(params("gpt-chat", "search then compute")
+                .putAdditionalBodyProperty("tools", JsonValue.from(List.of(Map.of("type", "web_search"),
+                        Map.of("type", "code_interpreter", "container", Map.of("type", "auto")))))
+                .build());
+
+        assertThat(r.output()).hasSize(3);
+        // The client's own strict check of every item's fields.
+        r.output().forEach(item -> item.validate());
+        var search = r.output().get(0).asWebSearchCall();
+        assertThat(search.action().asSearch().query()).contains("kaiwa");
+        assertThat(search.action().asSearch().sources().orElseThrow().get(0).url())
+                .isEqualTo("https://example.org/kaiwa");
+        var code = r.output().get(1).asCodeInterpreterCall();
+        assertThat(code.code()).contains("print(2 ** 10)");
+        assertThat(code.outputs().orElseThrow().get(0).asLogs().logs()).isEqualTo("1024\n");
+        assertThat(text(r)).isEqualTo("1024");
+        assertThat(received("/chat/v1/chat/completions").get(2).at("/messages/4/content").asText()).contains("1024");
     }
 
     @Test

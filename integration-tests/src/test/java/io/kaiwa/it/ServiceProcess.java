@@ -155,7 +155,8 @@ final class ServiceProcess implements AutoCloseable {
     /**
      * @param dataDir the service's data folder
      * @param upstream the WireMock base URL
-     * @return the environment of a service with two tenants and a provider of each API style on the upstream
+     * @return the environment of a service with two tenants, a provider of each API style and a SearXNG on the
+     *         upstream
      */
     static Map<String, String> environment(Path dataDir, String upstream) {
         var env = new HashMap<String, String>();
@@ -171,6 +172,8 @@ final class ServiceProcess implements AutoCloseable {
         env.put("KAIWA_PROVIDERS_RESP_MODELS", "qwen3-max-2026-01-23");
         env.put("KAIWA_DEFAULT_PROVIDER", "chat");
         env.put("KAIWA_TASKS_POLL_INTERVAL", "200ms");
+        env.put("KAIWA_TOOLS_WEB_SEARCH_PROVIDER", "searxng");
+        env.put("KAIWA_TOOLS_WEB_SEARCH_BASE_URL", upstream + "/searxng");
         return env;
     }
 }

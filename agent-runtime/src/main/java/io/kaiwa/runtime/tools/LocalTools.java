@@ -27,6 +27,7 @@ import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.run.Ids;
 import io.kaiwa.runtime.tools.sandbox.Availability;
 import io.kaiwa.runtime.tools.sandbox.Outcome;
 import io.kaiwa.runtime.tools.sandbox.OutputFile;
@@ -205,7 +206,8 @@ public class LocalTools {
             }
             boolean ok = result.outcome() == Outcome.COMPLETED;
             String status = ok ? "completed" : "failed";
-            var item = new CodeInterpreterCallItem(null, status, code, null, outputs, null);
+            // Every run has a sandbox of its own, gone when the run ends: its id names it, nothing can reopen it.
+            var item = new CodeInterpreterCallItem(null, status, code, Ids.next("cntr"), outputs, null);
             String text = ok ? seen.toString() : "error: " + outcome(result) + (seen.isEmpty() ? "" : "\n" + seen);
             return new ToolRun(item, new FunctionCallOutputItem(call.callId(), text.isEmpty()
                     ? "(no output)"

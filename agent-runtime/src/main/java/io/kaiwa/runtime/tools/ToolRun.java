@@ -12,6 +12,7 @@ import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.run.Ids;
 
 /**
  * One tool call Kaiwa ran: the tool's own item for the response, and the function output the model reads.
@@ -36,7 +37,8 @@ public record ToolRun(Item item, FunctionCallOutputItem output) {
                     new WebSearchCallItem.Action("search", textOrNull(args, "query"), null, null), null);
             case WEB_EXTRACTOR -> new WebExtractorCallItem(null, "failed", textOrNull(args, "goal"), urls(args),
                     why, null);
-            case CODE_INTERPRETER -> new CodeInterpreterCallItem(null, "failed", textOrNull(args, "code"), null,
+            case CODE_INTERPRETER -> new CodeInterpreterCallItem(null, "failed", textOrNull(args, "code"),
+                    Ids.next("cntr"),
                     List.of(new CodeInterpreterCallItem.Logs(why)), null);
         };
         return new ToolRun(item, new FunctionCallOutputItem(call.callId(), "error: " + why));
