@@ -186,10 +186,11 @@ public class ResponseService {
         return Uni.createFrom().deferred(() -> {
             Provider provider = providers.route(request.model());
             ToolPlan plan = ToolPlan.of(provider, request.options(), localTools, config.tools());
-            Function<ObjectNode, ModelAdapter> adapters = options -> providers.adapter(provider, options,
-                    request.store());
             // Fails now, as an HTTP error, when the provider cannot be called at all (no key).
-            adapters.apply(plan.first());
+            ModelAdapter first = providers.adapter(provider, plan.first(), request.store());
+            Function<ObjectNode, ModelAdapter> adapters = options -> options == plan.first()
+                    ? first
+                    : providers.adapter(provider, options, request.store());
             var loop = new AgentLoop(plan, adapters, localTools, config.tools(), request.input());
             Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
                     ? Uni.createFrom().item(List.of())

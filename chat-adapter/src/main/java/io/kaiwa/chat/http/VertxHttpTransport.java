@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,16 +51,20 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
 
     private final Vertx vertx;
     private final boolean ownsVertx;
+    private final HttpClientOptions options;
+    private final PoolOptions pool;
     private final HttpClient client;
+    private final Map<Thread, HttpClient> perEventLoop = new ConcurrentHashMap<>();
     private final Context home;
 
     private VertxHttpTransport(Vertx vertx, boolean ownsVertx, Duration connectTimeout, int maxConnections) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
-        var options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        this.options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .setTryUseCompression(false);
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
+        this.pool = new PoolOptions().setHttp1MaxSize(maxConnections);
+        this.client = vertx.createHttpClient(options, pool);
         this.home = vertx.getOrCreateContext();
     }
 
@@ -68,6 +73,21 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
      * event loop), else this transport's. Vert.x would otherwise make a new context for every call from a plain
      * thread, and its callbacks would hop between event loops.
      */
+    /**
+     * @return the client whose connections live on the calling event loop. One shared pool would hand a request a
+     *         connection of another event loop about half the time, and every step of that exchange would then
+     *         cross threads (a wake-up each way).
+     */
+    private HttpClient client() {
+        if (!Context.isOnEventLoopThread()) {
+            return client;
+        }
+        HttpClient mine = perEventLoop.get(Thread.currentThread());
+        return mine != null
+                ? mine
+                : perEventLoop.computeIfAbsent(Thread.currentThread(), t -> vertx.createHttpClient(options, pool));
+    }
+
     private void onContext(Runnable start) {
         if (Vertx.currentContext() != null) {
             start.run();
@@ -102,7 +122,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
         return Uni.createFrom().<HttpResponse>emitter(emitter -> {
             var exchange = new Exchange<HttpResponse>(vertx, request, emitter::complete, emitter::fail);
             emitter.onTermination(exchange::abandon);
-            onContext(() -> client.request(options(request)).onComplete(opened -> {
+            onContext(() -> client().request(options(request)).onComplete(opened -> {
                 if (opened.failed()) {
                     exchange.fail(failure(opened.cause(), request));
                     return;
@@ -130,7 +150,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
         return Uni.createFrom().<HttpStream>emitter(emitter -> {
             var exchange = new Exchange<HttpStream>(vertx, request, emitter::complete, emitter::fail);
             emitter.onTermination(exchange::abandon);
-            onContext(() -> client.request(options(request)).onComplete(opened -> {
+            onContext(() -> client().request(options(request)).onComplete(opened -> {
                 if (opened.failed()) {
                     exchange.fail(failure(opened.cause(), request));
                     return;
@@ -274,6 +294,7 @@ public final class VertxHttpTransport implements HttpTransport, AutoCloseable {
     @Override
     public void close() {
         client.close();
+        perEventLoop.values().forEach(HttpClient::close);
         if (ownsVertx) {
             vertx.close();
         }
