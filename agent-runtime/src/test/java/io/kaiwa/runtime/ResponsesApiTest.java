@@ -126,6 +126,51 @@ class ResponsesApiTest {
         }
 
         @Test
+        void truncationAutoLeavesOutTheOldestTurnsWhenTheProviderFindsTheContextTooLong() {
+            String path = "/chat/v1/chat/completions";
+            String[] states = {"Started", "2", "3", "4"};
+            String tooLong = """
+                    {"error":{"message":"This model's maximum context length is 8192 tokens","type":"invalid_request_error","code":"context_length_exceeded"}}""";
+            for (int i = 0; i < 4; i++) {
+                var answer = i == 2
+                        ? aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(tooLong)
+                        : aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                                .withBody(chatAnswer(new String[]{"一", "二", "", "三"}[i]));
+                TestUpstreams.upstream.stubFor(post(urlEqualTo(path)).inScenario("long")
+                        .whenScenarioStateIs(states[i]).willReturn(answer)
+                        .willSetStateTo(i < 3 ? states[i + 1] : "done"));
+            }
+            String first = createOk("{\"model\":\"gpt-chat\",\"input\":\"a\"}");
+            String second = createOk("{\"model\":\"gpt-chat\",\"input\":\"b\",\"previous_response_id\":\"" + first
+                    + "\"}");
+
+            Response third = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"c\",\"truncation\":\"auto\","
+                    + "\"previous_response_id\":\"" + second + "\"}");
+
+            assertThat(third.statusCode()).as(third.asString()).isEqualTo(200);
+            assertThat(third.jsonPath().getString("truncation")).isEqualTo("auto");
+            List<JsonNode> sent = sent(path);
+            assertThat(sent.get(2).get("messages")).hasSize(5);
+            assertThat(sent.get(3).get("messages")).isEqualTo(
+                    tree("""
+                            [{"role":"user","content":"b"},{"role":"assistant","content":"二"},{"role":"user","content":"c"}]"""));
+        }
+
+        @Test
+        void withoutTruncationAContextTooLongIsTheProvidersError() {
+            TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                    .withStatus(400).withHeader("Content-Type", "application/json").withBody(
+                            """
+                                    {"error":{"message":"maximum context length exceeded","type":"invalid_request_error","code":"context_length_exceeded"}}""")));
+
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"c\"}");
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.jsonPath().getString("error.code")).isEqualTo("context_length_exceeded");
+            assertThat(sent("/chat/v1/chat/completions")).hasSize(1);
+        }
+
+        @Test
         void twoContinuationsOfOneResponseForkWithoutSeeingEachOther() {
             chatAnswers("root", "left", "right", "left again");
             String root = createOk("{\"model\":\"gpt-chat\",\"input\":\"r\"}");

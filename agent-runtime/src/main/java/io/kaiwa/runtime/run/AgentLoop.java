@@ -20,8 +20,10 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnError;
 import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
+import io.kaiwa.core.context.LastTurnsPolicy;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.event.ToolCallPhase;
+import io.kaiwa.core.exception.ContextWindowExceededException;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.Item;
@@ -55,6 +57,7 @@ public final class AgentLoop {
     private final LocalTools tools;
     private final KaiwaConfig.Tools limits;
     private final List<Item> input;
+    private final boolean truncate;
     private final List<Item> output = new ArrayList<>();
     private final List<Item> transcript = new ArrayList<>();
     private final Map<String, Long> toolCalls = new TreeMap<>();
@@ -66,6 +69,8 @@ public final class AgentLoop {
     private boolean ranTools;
     private Instant startedAt;
     private Executor back = Runnable::run;
+    /** The oldest history turns left out after the provider found the context too long ({@code truncation}). */
+    private int dropped;
 
     /**
      * @param plan the tools Kaiwa runs and the options of each model call
@@ -73,14 +78,17 @@ public final class AgentLoop {
      * @param tools the tools
      * @param limits the per-call timeout and per-response budget
      * @param input the response's input items
+     * @param truncate {@code truncation: auto}: when the provider finds the context too long, leave out the oldest
+     *        half of the history and try again, down to none
      */
     public AgentLoop(ToolPlan plan, Function<ObjectNode, ModelAdapter> adapters, LocalTools tools,
-            KaiwaConfig.Tools limits, List<Item> input) {
+            KaiwaConfig.Tools limits, List<Item> input, boolean truncate) {
         this.plan = plan;
         this.adapters = adapters;
         this.tools = tools;
         this.limits = limits;
         this.input = input;
+        this.truncate = truncate;
     }
 
     /**
@@ -90,7 +98,7 @@ public final class AgentLoop {
      */
     public Uni<Turn> send(Conversation conversation) {
         if (!plan.loops()) {
-            return adapters.apply(plan.first()).send(conversation, input);
+            return call(adapters.apply(plan.first()), conversation, input);
         }
         return Uni.createFrom().deferred(() -> {
             begin();
@@ -105,7 +113,7 @@ public final class AgentLoop {
      */
     public Multi<StreamEvent> stream(Conversation conversation) {
         if (!plan.loops()) {
-            return adapters.apply(plan.first()).stream(conversation, input);
+            return callStreaming(adapters.apply(plan.first()), conversation, input);
         }
         return Multi.createFrom().deferred(() -> {
             begin();
@@ -138,7 +146,7 @@ public final class AgentLoop {
     }
 
     private Uni<Turn> step(Conversation conversation, List<Item> stepInput) {
-        return nextAdapter().send(conversation, stepInput).chain(turn -> {
+        return call(nextAdapter(), conversation, stepInput).chain(turn -> {
             List<Call> local = localCalls(turn);
             if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED || steps >= limits.maxSteps()) {
                 return Uni.createFrom().item(end(turn, false));
@@ -156,7 +164,7 @@ public final class AgentLoop {
     private Multi<StreamEvent> streamStep(Conversation conversation, List<Item> stepInput) {
         int base = output.size();
         Set<Integer> hidden = new HashSet<>();
-        return nextAdapter().stream(conversation, stepInput).onItem().transformToMultiAndConcatenate(e -> {
+        return callStreaming(nextAdapter(), conversation, stepInput).onItem().transformToMultiAndConcatenate(e -> {
             if (e instanceof StreamEvent.Completed c) {
                 Turn turn = c.turn();
                 List<Call> local = localCalls(turn);
@@ -189,6 +197,42 @@ public final class AgentLoop {
             return Multi.createFrom().item(shift(e, base));
         }).onFailure(failure -> ranTools).recoverWithItem(failure -> new StreamEvent.Failed(failedAfterTools(failure),
                 failure instanceof KaiwaException k ? k : new KaiwaException(failure.getMessage(), failure)));
+    }
+
+    /** One model call, shortened and sent again while the provider finds the context too long (when allowed). */
+    private Uni<Turn> call(ModelAdapter adapter, Conversation conversation, List<Item> in) {
+        int total = conversation.turns().size();
+        Uni<Turn> sent = adapter.send(shortened(conversation, total), in);
+        if (!truncate || dropped >= total) {
+            return sent;
+        }
+        return sent.onFailure(ContextWindowExceededException.class).recoverWithUni(tooLong -> {
+            dropMore(total);
+            return call(adapter, conversation, in);
+        });
+    }
+
+    private Multi<StreamEvent> callStreaming(ModelAdapter adapter, Conversation conversation, List<Item> in) {
+        int total = conversation.turns().size();
+        Multi<StreamEvent> sent = adapter.stream(shortened(conversation, total), in);
+        if (!truncate || dropped >= total) {
+            return sent;
+        }
+        boolean[] started = {false};
+        // Only a refusal before the first event is sent again: events already passed on cannot be taken back.
+        return sent.onItem().invoke(e -> started[0] = true).onFailure(failure -> !started[0]
+                && failure instanceof ContextWindowExceededException).recoverWithMulti(tooLong -> {
+                    dropMore(total);
+                    return callStreaming(adapter, conversation, in);
+                });
+    }
+
+    private Conversation shortened(Conversation conversation, int total) {
+        return dropped == 0 ? conversation : conversation.withContextPolicy(new LastTurnsPolicy(total - dropped));
+    }
+
+    private void dropMore(int total) {
+        dropped = Math.min(total, dropped + Math.max(1, (total - dropped + 1) / 2));
     }
 
     /**

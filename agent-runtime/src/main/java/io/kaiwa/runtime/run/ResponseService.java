@@ -191,7 +191,8 @@ public class ResponseService {
             Function<ObjectNode, ModelAdapter> adapters = options -> options == plan.first()
                     ? first
                     : providers.adapter(provider, options, request.store());
-            var loop = new AgentLoop(plan, adapters, localTools, config.tools(), request.input());
+            var loop = new AgentLoop(plan, adapters, localTools, config.tools(), request.input(),
+                    "auto".equals(request.options().path("truncation").asText()));
             Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
                     ? Uni.createFrom().item(List.of())
                     : store.chain(tenant, request.previousResponseId());
