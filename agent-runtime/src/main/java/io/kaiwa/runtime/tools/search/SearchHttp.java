@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLException;
 
+import io.kaiwa.runtime.tools.Whitespace;
 import io.kaiwa.runtime.tools.search.SearchException.Kind;
 import io.netty.channel.ConnectTimeoutException;
 import io.smallrye.mutiny.Uni;
@@ -48,7 +49,7 @@ final class SearchHttp implements AutoCloseable {
         /** @return the start of the body as text, for error messages */
         String bodyStart(int max) {
             String text = new String(body, 0, Math.min(body.length, max * 4), StandardCharsets.UTF_8);
-            return Text.clip(Text.oneLine(text), max);
+            return Text.clip(Whitespace.collapse(text), max);
         }
     }
 

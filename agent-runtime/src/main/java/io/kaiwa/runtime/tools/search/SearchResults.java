@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.runtime.tools.Whitespace;
 
 /**
  * What one search found: the results in the provider's ranking, and what the tool hands on from them, the
@@ -99,7 +100,7 @@ public record SearchResults(String provider, String query, List<SearchResult> re
             throw new IllegalArgumentException("maxChars must be at least " + MIN_RENDER_CHARS + ": " + maxChars);
         }
         // A long query must not crowd out the results in a small budget.
-        String q = Text.clip(Text.oneLine(query), Math.min(QUERY_CHARS, maxChars / 4));
+        String q = Text.clip(Whitespace.collapse(query), Math.min(QUERY_CHARS, maxChars / 4));
         var out = new StringBuilder();
         if (results.isEmpty()) {
             out.append("No results for \"").append(q).append("\".");
@@ -120,7 +121,7 @@ public record SearchResults(String provider, String query, List<SearchResult> re
             out.append("\n\n(").append(results.size() - shown).append(" more results not shown)");
         }
         for (String note : notes) {
-            String line = "\nNote: " + Text.clip(Text.oneLine(note), NOTE_CHARS);
+            String line = "\nNote: " + Text.clip(Whitespace.collapse(note), NOTE_CHARS);
             if (out.length() + line.length() <= maxChars) {
                 out.append(line);
             }
@@ -130,13 +131,13 @@ public record SearchResults(String provider, String query, List<SearchResult> re
 
     private static String block(int number, SearchResult r) {
         var b = new StringBuilder("\n\n[").append(number).append("] ");
-        String title = Text.clip(Text.oneLine(r.title()), TITLE_CHARS);
+        String title = Text.clip(Whitespace.collapse(r.title()), TITLE_CHARS);
         b.append(title.isEmpty() ? "(untitled)" : title);
-        b.append('\n').append(Text.clip(Text.oneLine(r.url()), URL_CHARS));
+        b.append('\n').append(Text.clip(Whitespace.collapse(r.url()), URL_CHARS));
         if (r.published() != null) {
-            b.append("\nPublished: ").append(Text.clip(Text.oneLine(r.published()), 40));
+            b.append("\nPublished: ").append(Text.clip(Whitespace.collapse(r.published()), 40));
         }
-        String snippet = Text.clip(Text.oneLine(r.snippet()), SNIPPET_CHARS);
+        String snippet = Text.clip(Whitespace.collapse(r.snippet()), SNIPPET_CHARS);
         if (!snippet.isEmpty()) {
             b.append('\n').append(snippet);
         }

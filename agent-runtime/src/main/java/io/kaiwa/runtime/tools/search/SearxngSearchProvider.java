@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.tools.Whitespace;
 import io.kaiwa.runtime.tools.search.SearchException.Kind;
 import io.kaiwa.runtime.tools.search.SearchHttp.Answer;
 import io.smallrye.mutiny.Uni;
@@ -145,7 +146,8 @@ public final class SearxngSearchProvider implements SearchProvider {
             }
             String url = SearchProviders.webUrl(r.path("url"));
             if (url != null) {
-                found.add(new SearchResult(Text.oneLine(text(r, "title")), url, Text.oneLine(text(r, "content")),
+                found.add(new SearchResult(Whitespace.collapse(text(r, "title")), url,
+                        Whitespace.collapse(text(r, "content")),
                         text(r, "publishedDate")));
             }
         }

@@ -2,6 +2,8 @@ package io.kaiwa.runtime.tools.search;
 
 import org.jsoup.Jsoup;
 
+import io.kaiwa.runtime.tools.Whitespace;
+
 /** Text clean-up shared by the providers and the rendering: HTML to text, one-line text, safe truncation. */
 final class Text {
     private Text() {
@@ -17,34 +19,9 @@ final class Text {
             return "";
         }
         if (html.indexOf('<') < 0 && html.indexOf('&') < 0) {
-            return oneLine(html);
+            return Whitespace.collapse(html);
         }
-        return oneLine(Jsoup.parseBodyFragment(html).text());
-    }
-
-    /**
-     * @param text any text, or {@code null}
-     * @return it on one line: runs of whitespace (newlines included) become one space; {@code ""} for {@code null}
-     */
-    static String oneLine(String text) {
-        if (text == null) {
-            return "";
-        }
-        var out = new StringBuilder(text.length());
-        boolean space = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-                space = out.length() > 0;
-            } else {
-                if (space) {
-                    out.append(' ');
-                    space = false;
-                }
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return Whitespace.collapse(Jsoup.parseBodyFragment(html).text());
     }
 
     /**

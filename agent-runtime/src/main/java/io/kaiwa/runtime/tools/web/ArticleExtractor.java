@@ -19,6 +19,8 @@ import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 
+import io.kaiwa.runtime.tools.Whitespace;
+
 /**
  * Finds a page's main text, readability-style, on jsoup's DOM: boilerplate containers (navigation, sidebars, ads,
  * footers, comments, scripts, forms, hidden elements) are dropped, the remaining paragraphs score their ancestors by
@@ -116,13 +118,13 @@ final class ArticleExtractor {
     private static String title(Document doc) {
         Element og = doc.selectFirst("meta[property=og:title][content]");
         if (og != null && !og.attr("content").isBlank()) {
-            return collapse(og.attr("content"));
+            return Whitespace.collapse(og.attr("content"));
         }
         if (!doc.title().isBlank()) {
-            return collapse(doc.title());
+            return Whitespace.collapse(doc.title());
         }
         Element h1 = doc.selectFirst("h1");
-        return h1 == null ? "" : collapse(h1.text());
+        return h1 == null ? "" : Whitespace.collapse(h1.text());
     }
 
     private static void clean(Element body) {
@@ -251,7 +253,7 @@ final class ArticleExtractor {
             String prefix = heading(name)
                     ? "#".repeat(name.charAt(1) - '0') + " "
                     : name.equals("li") ? "- " : "";
-            add(out, prefix + collapse(e.text()), prefix.length());
+            add(out, prefix + Whitespace.collapse(e.text()), prefix.length());
             return;
         }
         StringBuilder inline = new StringBuilder();
@@ -260,7 +262,7 @@ final class ArticleExtractor {
                 inline.append(text.getWholeText());
             } else if (child instanceof Element el) {
                 if (el.isBlock() || hasBlockDescendant(el)) {
-                    add(out, collapse(inline.toString()), 0);
+                    add(out, Whitespace.collapse(inline.toString()), 0);
                     inline.setLength(0);
                     collect(el, out);
                 } else if (el.normalName().equals("br")) {
@@ -270,7 +272,7 @@ final class ArticleExtractor {
                 }
             }
         }
-        add(out, collapse(inline.toString()), 0);
+        add(out, Whitespace.collapse(inline.toString()), 0);
     }
 
     private static void add(List<String> out, String block, int prefixLength) {
@@ -323,25 +325,6 @@ final class ArticleExtractor {
             }
         }
         return n;
-    }
-
-    /** Collapses runs of whitespace (non-breaking spaces included) into one space and trims. */
-    static String collapse(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        boolean space = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isWhitespace(c) || c == '\u00a0') {
-                space = out.length() > 0;
-            } else {
-                if (space) {
-                    out.append(' ');
-                    space = false;
-                }
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static String supported(String charset) {
