@@ -75,7 +75,8 @@ sample_rss() { local r; r=$(awk '/VmRSS/ {print $2}' "/proc/$KAIWA_PID/status");
 sample_rss_during() { while kill -0 "$1" 2>/dev/null; do sample_rss; sleep 0.5; done; }
 
 echo "warming up (JIT) ..."
-hey -z 30s -c 8 -m POST -T application/json -A application/json -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL" > /dev/null
+# The JVM is still compiling hot paths a minute in (C2 busy in profiles); a short warm-up measures the JIT.
+hey -z 60s -c 8 -m POST -T application/json -A application/json -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL" > /dev/null
 hey -z 10s -c 8 -m POST -T application/json "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL" > /dev/null
 
 # hey -q is per connection: 8 x 25 = 200 requests/s.
