@@ -192,8 +192,8 @@ public interface KaiwaConfig {
         @WithDefault("536870912")
         long memory();
 
-        /** @return processes per run */
-        @WithDefault("32")
+        /** @return processes per run (each may use {@link #memory()}) */
+        @WithDefault("16")
         int processes();
 
         /** @return stdout and stderr kept per run, each, in bytes */

@@ -8,6 +8,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -40,7 +42,6 @@ import io.kaiwa.runtime.tools.web.FetchSettings;
 import io.kaiwa.runtime.tools.web.WebExtractor;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 
 /**
@@ -63,6 +64,8 @@ public class LocalTools {
     private final Map<BuiltInTool, String> unavailable = new EnumMap<>(BuiltInTool.class);
     private SearchProvider search;
     private PythonSandbox sandbox;
+    /** Sandboxes run one per core at most: each may use its full limits, and the rest wait their turn. */
+    private ExecutorService sandboxes;
     private WebExtractor extractor;
 
     @PostConstruct
@@ -98,6 +101,11 @@ public class LocalTools {
             sandbox = new PythonSandbox(SandboxSettings.defaults().toBuilder().bwrap(Path.of(ci.bwrap()))
                     .python(Path.of(ci.python())).cpuTime(ci.cpu()).wallTimeout(ci.wall()).memoryBytes(ci.memory())
                     .maxProcesses(ci.processes()).maxOutputBytes(ci.output()).build());
+            sandboxes = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "kaiwa-sandbox");
+                t.setDaemon(true);
+                return t;
+            });
             // A trial run in a real sandbox: blocking, so here at startup rather than on a request's event loop.
             Availability availability = sandbox.availability();
             if (availability instanceof Availability.Unavailable u) {
@@ -115,6 +123,9 @@ public class LocalTools {
         }
         if (extractor != null) {
             extractor.close();
+        }
+        if (sandboxes != null) {
+            sandboxes.shutdownNow();
         }
     }
 
@@ -180,7 +191,7 @@ public class LocalTools {
     }
 
     private Uni<ToolRun> interpret(FunctionCallItem call, String code) {
-        return sandbox.run(code, Infrastructure.getDefaultWorkerPool()).map(result -> {
+        return sandbox.run(code, sandboxes).map(result -> {
             List<CodeInterpreterCallItem.Output> outputs = new ArrayList<>();
             StringBuilder seen = new StringBuilder();
             String logs = logs(result);
@@ -190,7 +201,8 @@ public class LocalTools {
             }
             for (OutputFile file : result.files()) {
                 String data = Base64.getEncoder().encodeToString(file.bytes());
-                if (file.image()) {
+                // SVG is code a client might render on its own origin: it comes back as a file, not an image.
+                if (file.image() && !"image/svg+xml".equals(file.mediaType())) {
                     outputs.add(new CodeInterpreterCallItem.Image("data:" + file.mediaType() + ";base64," + data));
                 } else {
                     ObjectNode raw = JsonNodeFactory.instance.objectNode().put("type", "file")
@@ -198,11 +210,13 @@ public class LocalTools {
                             .put("data", data);
                     outputs.add(new CodeInterpreterCallItem.UnknownOutput("file", raw));
                 }
-                seen.append(seen.isEmpty() ? "" : "\n").append("[file written: ").append(file.name()).append(" (")
+                seen.append(seen.isEmpty() ? "" : "\n").append("[file written: ").append(printable(file.name()))
+                        .append(" (")
                         .append(file.mediaType()).append(", ").append(file.size()).append(" bytes)]");
             }
             for (String skipped : result.skippedFiles()) {
-                seen.append(seen.isEmpty() ? "" : "\n").append("[file not returned: ").append(skipped).append(']');
+                seen.append(seen.isEmpty() ? "" : "\n").append("[file not returned: ").append(printable(skipped))
+                        .append(']');
             }
             boolean ok = result.outcome() == Outcome.COMPLETED;
             String status = ok ? "completed" : "failed";
@@ -213,6 +227,13 @@ public class LocalTools {
                     ? "(no output)"
                     : text));
         });
+    }
+
+    /** @return a file name the code chose, without the control characters that could forge lines the model reads */
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
     }
 
     private static String logs(SandboxResult result) {

@@ -23,7 +23,8 @@ final class SandboxCommand {
     static final int MAX_OPEN_FILES = 256;
 
     /**
-     * The sandbox's pid 1, run with {@code --as-pid-1}. It forks the code's interpreter with the resource limits, reaps
+     * The sandbox's pid 1, run with {@code --as-pid-1}. It takes the resource limits itself (the code's interpreter
+     * inherits them), makes itself undumpable, forks the interpreter, reaps
      * orphans, and exits with the interpreter's status (128 + signal when killed); its exit makes the kernel kill every
      * process left in the pid namespace, and bubblewrap exits only after that, so a finished run leaves nothing behind.
      * The limits go on inside the sandbox rather than with prlimit around bubblewrap because only inside is
@@ -31,15 +32,19 @@ final class SandboxCommand {
      * own threads included when it runs as the current user. The code runs as pid 2, where signals behave normally.
      */
     static final String INIT = """
-            import os, resource, sys
+            import ctypes, os, resource, sys
             cpu, mem, nproc, fsize, nofile = map(int, sys.argv[1:6])
+            # The limits go on pid 1 itself, before the fork, so that the code cannot escape them by taking over an
+            # unlimited parent; and pid 1 is made undumpable (PR_SET_DUMPABLE = 4), so the code cannot ptrace it.
+            for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
+                    (resource.RLIMIT_NPROC, nproc, nproc), (resource.RLIMIT_FSIZE, fsize, fsize),
+                    (resource.RLIMIT_NOFILE, nofile, nofile), (resource.RLIMIT_CORE, 0, 0)):
+                resource.setrlimit(res, (soft, hard))
+            if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:
+                sys.exit("sandbox init: prctl(PR_SET_DUMPABLE) failed")
             pid = os.fork()
             if pid == 0:
                 try:
-                    for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
-                            (resource.RLIMIT_NPROC, nproc, nproc), (resource.RLIMIT_FSIZE, fsize, fsize),
-                            (resource.RLIMIT_NOFILE, nofile, nofile), (resource.RLIMIT_CORE, 0, 0)):
-                        resource.setrlimit(res, (soft, hard))
                     os.execv(sys.argv[7], sys.argv[7:])
                 except BaseException as e:
                     print("sandbox init:", e, file=sys.stderr, flush=True)

@@ -197,7 +197,10 @@ class PythonSandboxTest {
             SandboxResult result = run("""
                     import os
                     print("pids", sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))
-                    print("init-environ", open("/proc/1/environ").read())
+                    try:
+                        print("init-environ", open("/proc/1/environ").read())
+                    except PermissionError:
+                        print("init-environ denied")
                     print("self-environ", open("/proc/self/environ").read())
                     print("keys", ",".join(sorted(os.environ)))
                     """);
@@ -205,6 +208,8 @@ class PythonSandboxTest {
             assertThat(result.outcome()).as(result.stderr()).isEqualTo(Outcome.COMPLETED);
             assertThat(result.stdout()).doesNotContain(SECRET, "KAIWA_SANDBOX_SECRET", "JAVA_HOME", "/root");
             assertThat(result.stdout()).contains("pids [1, 2]");
+            // The sandbox's init is undumpable: its environment is not even readable.
+            assertThat(result.stdout()).contains("init-environ denied");
             Set<String> keys = Set.of(result.stdout().lines().filter(line -> line.startsWith("keys "))
                     .findFirst().orElseThrow().substring(5).split(","));
             assertThat(keys).isSubsetOf("PATH", "HOME", "TMPDIR", "LANG", "PYTHONDONTWRITEBYTECODE",
@@ -306,6 +311,25 @@ class PythonSandboxTest {
 
     @Nested
     class Limits {
+        @Test
+        void theSandboxsInitHasTheLimitsTooAndCannotBeTracedByTheCode() {
+            SandboxResult result = run("""
+                    import ctypes
+                    limits = open('/proc/1/limits').read().splitlines()
+                    print([l.split()[2] for l in limits if l.startswith('Max processes')][0])
+                    print([l.split()[3] for l in limits if l.startswith('Max address space')][0])
+                    libc = ctypes.CDLL(None, use_errno=True)
+                    print(libc.ptrace(16, 1, 0, 0), ctypes.get_errno())
+                    """);
+
+            assertThat(result.outcome()).as(result.stderr()).isEqualTo(Outcome.COMPLETED);
+            String[] lines = result.stdout().split("\n");
+            assertThat(lines[0]).isEqualTo("16");
+            assertThat(lines[1]).isEqualTo(Long.toString(256L << 20));
+            // PTRACE_ATTACH on the undumpable init: EPERM (1).
+            assertThat(lines[2]).isEqualTo("-1 1");
+        }
+
         @Test
         void capsTheNumberOfProcesses() {
             SandboxResult result = run("""
