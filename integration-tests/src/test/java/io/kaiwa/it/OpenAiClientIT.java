@@ -224,6 +224,49 @@ class OpenAiClientIT {
         assertThat(received("/chat/v1/chat/completions").get(2).at("/messages/4/content").asText()).contains("1024");
     }
 
+    static String streamedToolCall(String id, String name, String arguments) {
+        return chunk("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"" + id
+                + "\",\"type\":\"function\",\"function\":{\"name\":\"" + name + "\",\"arguments\":"
+                + JSON.valueToTree(arguments) + "}}]}", null) + chunk("{}", "tool_calls") + "data: [DONE]\n\n";
+    }
+
+    @Test
+    void theClientAccumulatesAStreamedToolLoopWithTheToolsEvents() {
+        assumeThat(sandboxed()).as("bubblewrap and python3 (.ci/run installs them)").isTrue();
+        searxng();
+        answersInOrder("/chat/v1/chat/completions", streamedToolCall("call_s", "web_search", "{\"query\":\"kaiwa\"}"),
+                streamedToolCall("call_c", "code_interpreter", "{\"code\":\"print(3 * 3)\"}"),
+                chunk("{\"role\":\"assistant\",\"content\":\"9\"}", null) + chunk("{}", "stop")
+                        + "data: [DONE]\n\n");
+
+        var accumulator = ResponseAccumulator.create();
+        var kinds = new ArrayList<String>();
+        try (StreamResponse<ResponseStreamEvent> stream = acme.responses().createStreaming(
+                params("gpt-chat", "search, compute").putAdditionalBodyProperty("tools", JsonValue.from(List.of(
+                        Map.of("type", "web_search"), Map.of("type", "code_interpreter", "container",
+                                Map.of("type", "auto")))))
+                        .build())) {
+            stream.stream().forEach(e -> {
+                accumulator.accumulate(e);
+                if (e.isWebSearchCallSearching()) {
+                    kinds.add("searching");
+                } else if (e.isCodeInterpreterCallInterpreting()) {
+                    kinds.add("interpreting");
+                } else if (e.isCodeInterpreterCallCompleted() || e.isWebSearchCallCompleted()) {
+                    kinds.add("tool_completed");
+                }
+            });
+        }
+        Response response = accumulator.response();
+
+        assertThat(kinds).containsExactly("searching", "tool_completed", "interpreting", "tool_completed");
+        assertThat(response.output()).hasSize(3);
+        response.output().forEach(item -> item.validate());
+        assertThat(response.output().get(1).asCodeInterpreterCall().outputs().orElseThrow().get(0).asLogs().logs())
+                .isEqualTo("9\n");
+        assertThat(text(response)).isEqualTo("9");
+    }
+
     @Test
     void streamsEventsTheClientAccumulatesIntoTheResponse() {
         answersInOrder("/chat/v1/chat/completions", chunk("{\"role\":\"assistant\",\"content\":\"Hel\"}", null)

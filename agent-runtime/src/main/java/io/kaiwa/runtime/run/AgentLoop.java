@@ -187,8 +187,11 @@ public final class AgentLoop {
             if (tool != null) {
                 int index = base + indexOf(e);
                 hidden.add(indexOf(e));
-                return Multi.createFrom().items(new StreamEvent.ItemAdded(index, tool.started()),
-                        new StreamEvent.ToolCallProgress(null, index, tool.wire(), ToolCallPhase.IN_PROGRESS, null));
+                StreamEvent added = new StreamEvent.ItemAdded(index, tool.started());
+                return tool.reportsProgress()
+                        ? Multi.createFrom().items(added, new StreamEvent.ToolCallProgress(null, index, tool.wire(),
+                                ToolCallPhase.IN_PROGRESS, null))
+                        : Multi.createFrom().item(added);
             }
             // The model's side of a call Kaiwa runs (its arguments streaming in) stays out of the response.
             if (hidden.contains(indexOf(e))) {
@@ -270,8 +273,10 @@ public final class AgentLoop {
             List<StreamEvent> after = new ArrayList<>();
             for (int i = 0; i < local.size(); i++) {
                 int index = base + local.get(i).index();
-                after.add(new StreamEvent.ToolCallProgress(null, index, local.get(i).tool().wire(),
-                        ToolCallPhase.COMPLETED, null));
+                if (local.get(i).tool().reportsProgress()) {
+                    after.add(new StreamEvent.ToolCallProgress(null, index, local.get(i).tool().wire(),
+                            ToolCallPhase.COMPLETED, null));
+                }
                 after.add(new StreamEvent.ItemDone(index, runs.get(i).item()));
             }
             Multi<StreamEvent> next = callsClient(turn, local)

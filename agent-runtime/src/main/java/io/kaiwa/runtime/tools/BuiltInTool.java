@@ -79,6 +79,15 @@ public enum BuiltInTool {
         return wire;
     }
 
+    /**
+     * @return whether it reports {@code response.<tool>_call.*} progress events: {@code web_extractor} has none in
+     *         DashScope's stream (only its output item events), and clients that know the event types would choke
+     *         on invented ones
+     */
+    public boolean reportsProgress() {
+        return this != WEB_EXTRACTOR;
+    }
+
     /** @return the phase reported while it runs ({@code searching}, {@code interpreting}), or {@code null} */
     public ToolCallPhase runningPhase() {
         return running;
