@@ -277,12 +277,12 @@ class BuiltInToolsApiTest {
     }
 
     @Test
-    void aFunctionNamedLikeABuiltInToolIsRefused() {
-        Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"tools\":[{\"type\":\"function\","
-                + "\"name\":\"web_search\"}]}");
+    void aFunctionNamedLikeABuiltInToolKaiwaRunsIsRefused() {
+        Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"},"
+                + "{\"type\":\"function\",\"name\":\"web_search\"}]}");
 
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.jsonPath().getString("error.param")).isEqualTo("tools[0].name");
+        assertThat(r.jsonPath().getString("error.param")).isEqualTo("tools[1].name");
     }
 
     @Test

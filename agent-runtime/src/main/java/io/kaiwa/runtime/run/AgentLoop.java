@@ -126,11 +126,6 @@ public final class AgentLoop {
         return ranTools ? transcript : null;
     }
 
-    /** @return the response's output so far, when tools ran here; else {@code null} */
-    public List<Item> partialOutput() {
-        return ranTools ? output : null;
-    }
-
     private void begin() {
         startedAt = Instant.now();
         Context context = Vertx.currentContext();

@@ -38,7 +38,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Runs {@code POST /v1/responses}: rebuilds the conversation a {@code previous_response_id} continues (one query
- * however long the chain), routes the model to its provider, runs the turn, and stores the response: completed,
+ * however long the chain), routes the model to its provider, runs the turn (an {@link AgentLoop} when Kaiwa runs
+ * built-in tools itself), and stores the response: completed,
  * incomplete or failed with its error, or not at all. Never blocks.
  */
 @ApplicationScoped

@@ -46,10 +46,6 @@ public record ToolPlan(Set<BuiltInTool> local, ObjectNode first, ObjectNode late
                 JsonNode tool = requested.get(i);
                 String type = tool.path("type").asText();
                 BuiltInTool builtIn = BuiltInTool.byName(type);
-                if ("function".equals(type) && BuiltInTool.byName(tool.path("name").asText()) != null) {
-                    throw ApiException.badRequest("tools[" + i + "].name", "The function name '"
-                            + tool.path("name").asText() + "' is the name of a built-in tool; rename the function.");
-                }
                 if (builtIn == null || hosted(provider, builtIn)) {
                     continue;
                 }
@@ -63,6 +59,15 @@ public record ToolPlan(Set<BuiltInTool> local, ObjectNode first, ObjectNode late
                 }
                 rewritten.set(i, builtIn.function());
                 local.add(builtIn);
+            }
+            for (int i = 0; i < requested.size(); i++) {
+                JsonNode tool = requested.get(i);
+                BuiltInTool named = BuiltInTool.byName(tool.path("name").asText());
+                if ("function".equals(tool.path("type").asText()) && named != null && local.contains(named)) {
+                    throw ApiException.badRequest("tools[" + i + "].name", "The function name '" + named.wire()
+                            + "' is taken by the built-in tool of that name, which Kaiwa offers to the model as a "
+                            + "function; rename the function.");
+                }
             }
             if (rewritten != null) {
                 sent = options.deepCopy();
