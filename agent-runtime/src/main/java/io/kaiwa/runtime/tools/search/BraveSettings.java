@@ -44,6 +44,12 @@ public record BraveSettings(URI baseUrl, String apiKey, Duration timeout, int ma
 
     public BraveSettings {
         baseUrl = SettingsMap.baseUrl(baseUrl, KIND);
+        String host = baseUrl.getHost();
+        if (!"https".equalsIgnoreCase(baseUrl.getScheme()) && !(host.equals("localhost") || host.equals("127.0.0.1")
+                || host.equals("[::1]"))) {
+            // The key travels in a header: in clear text only to this machine (a local proxy, a test server).
+            throw new IllegalArgumentException("brave base URL must be https (or on this machine): " + baseUrl);
+        }
         requireNonNull(apiKey, "apiKey");
         if (apiKey.isBlank()) {
             throw new IllegalArgumentException("brave needs an API key (its subscription token)");

@@ -114,4 +114,11 @@ class SearchProvidersTest {
         assertThatThrownBy(() -> SearxngSettings.fromMap(Map.of("base-url", "http://127.0.0.1:1", "timeout", "soon")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
     }
+
+    @Test
+    void braveRefusesToSendItsKeyInClearTextToAnotherMachine() {
+        assertThatThrownBy(() -> SearchProviders.create("brave", Map.of("api-key", "k",
+                "base-url", "http://search.example/res/v1"), vertx)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("https");
+    }
 }
