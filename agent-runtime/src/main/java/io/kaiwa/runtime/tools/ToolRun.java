@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.kaiwa.core.item.CodeInterpreterCallItem;
 import io.kaiwa.core.item.FunctionCallItem;
@@ -71,11 +72,14 @@ public record ToolRun(Item item, FunctionCallOutputItem output) {
 
         /** @return the arguments object, or an empty object when they are not one */
         static JsonNode lenient(String json) {
+            if (json == null || json.isBlank()) {
+                return JsonNodeFactory.instance.objectNode();
+            }
             try {
-                JsonNode node = KaiwaJson.parse(json == null || json.isBlank() ? "{}" : json);
-                return node.isObject() ? node : KaiwaJson.parse("{}");
+                JsonNode node = KaiwaJson.parse(json);
+                return node.isObject() ? node : JsonNodeFactory.instance.objectNode();
             } catch (RuntimeException e) {
-                return KaiwaJson.parse("{}");
+                return JsonNodeFactory.instance.objectNode();
             }
         }
     }
