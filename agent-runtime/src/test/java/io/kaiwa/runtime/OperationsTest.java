@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -41,6 +43,11 @@ class OperationsTest {
         String openapi = given().get("/q/openapi?format=json").asString();
 
         assertThat(openapi).contains("/v1/responses").contains("/v1/responses/{id}/input_items");
+        JsonNode create = ResponsesApiTest.tree(openapi).at("/paths/~1v1~1responses/post");
+        assertThat(create.get("operationId").asText()).isEqualTo("createResponse");
+        assertThat(create.at("/requestBody/content/application~1json/schema/properties").has("previous_response_id"))
+                .isTrue();
+        assertThat(create.at("/responses/200/content").has("text/event-stream")).isTrue();
         assertThat(given().get("/q/swagger-ui/").statusCode()).isEqualTo(200);
     }
 

@@ -112,6 +112,18 @@ class ResponsesApiTest {
         }
 
         @Test
+        void aWholeResponseGoesOutWithItsLengthInOneBodyNotInChunks() {
+            chatAnswers("ok");
+
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.header("Transfer-Encoding")).isNull();
+            assertThat(Integer.parseInt(r.header("Content-Length"))).isEqualTo(r.asByteArray().length);
+            assertThat(r.contentType()).startsWith("application/json");
+        }
+
+        @Test
         void aChainOfThreeTurnsSendsTheWholeHistoryToAChatProvider() {
             chatAnswers("一", "二", "三");
             String first = createOk("{\"model\":\"gpt-chat\",\"input\":\"a\"}");
@@ -333,6 +345,19 @@ class ResponsesApiTest {
             assertThat(create(acme(), "{\"model\":\"gpt-chat\",\"input\":[{\"type\":\"message\",\"role\":7}]}")
                     .jsonPath().getString("error.param")).startsWith("input[0]");
             assertThat(create(acme(), "not json").jsonPath().getString("error.message")).contains("not valid JSON");
+            assertThat(sent("/chat/v1/chat/completions")).isEmpty();
+        }
+
+        @Test
+        void aBodyOverTheSizeLimitIs413AndNothingIsSent() {
+            // quarkus.http.limits.max-body-size defaults to 10240K.
+            String big = "{\"model\":\"gpt-chat\",\"input\":\"" + "x".repeat(10_240 * 1024) + "\"}";
+
+            Response r = create(acme(), big);
+
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(r.jsonPath().getString("error.code")).isEqualTo("request_too_large");
+            assertThat(r.jsonPath().getString("error.message")).contains("max-body-size");
             assertThat(sent("/chat/v1/chat/completions")).isEmpty();
         }
 

@@ -7,6 +7,11 @@ import static io.kaiwa.runtime.ResponsesApiTest.acme;
 import static io.kaiwa.runtime.ResponsesApiTest.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 @QuarkusTest
@@ -110,5 +116,36 @@ class StreamingApiTest {
         assertThat(last.at("/response/error/message").asText()).contains("ended before");
         Response stored = acme().get("/v1/responses/" + last.at("/response/id").asText());
         assertThat(stored.jsonPath().getString("status")).isEqualTo("failed");
+    }
+    @Test
+    void aClientThatLeavesMidStreamStopsTheResponseAndNothingIsStored() throws Exception {
+        var body = new StringBuilder(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null));
+        for (int i = 0; i < 20; i++) {
+            body.append(chunk("{\"content\":\"t" + i + " \"}", null));
+        }
+        body.append(chunk("{}", "stop")).append("data: [DONE]\n\n");
+        // The provider takes two seconds to send its answer.
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body.toString())
+                .withChunkedDribbleDelay(22, 2_000)));
+        String request = "{\"model\":\"gpt-chat\",\"input\":\"hi\",\"stream\":true}";
+
+        String id;
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
+            socket.getOutputStream().write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer sk-acme-test\r\nContent-Type: application/json\r\nContent-Length: "
+                    + request.length() + "\r\n\r\n" + request).getBytes(StandardCharsets.UTF_8));
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.contains("\"response.created\""));
+            assertThat(line).isNotNull();
+            id = tree(line.substring(line.indexOf('{'))).at("/response/id").asText();
+        }
+
+        // Had the stream gone on without the client, the response would be stored once the provider finished.
+        Thread.sleep(3_000);
+        assertThat(acme().get("/v1/responses/" + id).statusCode()).isEqualTo(404);
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,13 +21,9 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.kaiwa.core.exception.InvalidPayloadException;
-import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.auth.ApiKeyAuth;
-import io.kaiwa.runtime.run.BackgroundTasks;
 import io.kaiwa.runtime.run.ResponseService;
 import io.kaiwa.runtime.run.StoredEvents;
 import io.kaiwa.runtime.store.ResponseRecord;
@@ -38,7 +33,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
-/** The OpenAI Responses API: create, retrieve, delete, cancel, list input items. */
+/** The OpenAI Responses API: retrieve, delete, cancel, list input items ({@link CreateRoute} creates). */
 @Path("/v1/responses")
 public class ResponsesResource {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,9 +50,6 @@ public class ResponsesResource {
     @Inject
     StoredEvents events;
 
-    @Inject
-    BackgroundTasks tasks;
-
     /** What to answer: a status, headers and a body that may still be streaming. */
     record Reply(int status, Map<String, List<String>> headers, Multi<Buffer> body) {
         static Reply json(int status, String json) {
@@ -67,44 +59,6 @@ public class ResponsesResource {
         static Reply error(Throwable failure) {
             ErrorBody error = ErrorBody.of(failure);
             return json(error.status(), error.json());
-        }
-    }
-
-    /**
-     * Creates a response: the whole response object, or its events when {@code stream} is true.
-     *
-     * @param rc the request
-     * @param body the request body
-     * @return the response object or its event stream
-     */
-    @POST
-    @Consumes(MediaType.WILDCARD)
-    public RestMulti<Buffer> create(RoutingContext rc, byte[] body) {
-        String tenant = ApiKeyAuth.tenant(rc);
-        Uni<Reply> reply = Uni.createFrom().deferred(() -> {
-            CreateRequest request = CreateRequest.parse(parse(body));
-            if (request.background()) {
-                return service.enqueue(tenant, request).invoke(tasks::wake).map(r -> request.stream()
-                        ? new Reply(200, SSE_HEADERS, events.follow(tenant, r.id, -1).map(Buffer::buffer))
-                        : Reply.json(200, ResponseJson.json(r, true)));
-            }
-            if (request.stream()) {
-                return service.stream(tenant, request).map(frames -> new Reply(200, SSE_HEADERS,
-                        frames.map(Buffer::buffer)));
-            }
-            return service.create(tenant, request).map(r -> Reply.json(200, ResponseJson.json(r, request.store())));
-        }).onFailure().recoverWithItem(Reply::error);
-        return RestMulti.fromUniResponse(reply, Reply::body, Reply::headers, Reply::status);
-    }
-
-    private static JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw ApiException.badRequest(null, "The request body is empty; send a JSON object.");
-        }
-        try {
-            return KaiwaJson.parse(body);
-        } catch (InvalidPayloadException e) {
-            throw ApiException.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
         }
     }
 

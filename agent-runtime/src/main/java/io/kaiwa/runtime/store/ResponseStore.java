@@ -26,10 +26,12 @@ import io.vertx.core.Vertx;
 public class ResponseStore {
     private static final int GROUP_MAX = 256;
     /**
-     * Writes in flight at once: at low load every response is written at once; under load the queue grows while
-     * these are busy, and each write takes what has gathered.
+     * Writes in flight at once. One: while it is busy the queue grows and the next write takes all that gathered, so
+     * under load the database commits (and flushes its log) once per group rather than once per response. Measured
+     * at saturation: half the database's CPU per response of four writers in flight, with the same latency at 8
+     * connections.
      */
-    private static final int GROUP_WRITERS = 4;
+    private static final int GROUP_WRITERS = 1;
     private static final String COLUMNS = "id, tenant, status, model, provider, previous_response_id, created_at, "
             + "completed_at, background, request, input, output, transcript, usage, error, provider_key, "
             + "provider_response_id, "

@@ -1,0 +1,169 @@
+package io.kaiwa.runtime.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.auth.ApiKeyAuth;
+import io.kaiwa.runtime.run.BackgroundTasks;
+import io.kaiwa.runtime.run.ResponseService;
+import io.kaiwa.runtime.run.StoredEvents;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /v1/responses}: creates a response and answers the whole response object, or its events when
+ * {@code stream} is true. It is the service's hot path, so it is served straight from the Vert.x router rather than
+ * through RESTEasy Reactive (whose per-request context capture and always-chunked streaming cost about a tenth of the
+ * CPU under load): a whole answer goes out in one write with a {@code Content-Length}; events go through an
+ * {@link SseWriter}. The body is read up to {@code quarkus.http.limits.max-body-size}, like every other endpoint.
+ * Documented in {@code META-INF/openapi.yaml}, since no resource method describes it.
+ */
+@ApplicationScoped
+public class CreateRoute {
+    private static final String JSON_TYPE = "application/json";
+
+    @Inject
+    ResponseService service;
+
+    @Inject
+    StoredEvents events;
+
+    @Inject
+    BackgroundTasks tasks;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
+    MemorySize maxBody;
+
+    /** What to answer: one JSON object, or events. */
+    sealed interface Reply {
+        /** A whole JSON body. */
+        record Whole(int status, String json) implements Reply {
+        }
+
+        /** SSE frames, status 200. */
+        record Events(Multi<String> frames) implements Reply {
+        }
+
+        static Reply error(Throwable failure) {
+            ErrorBody error = ErrorBody.of(failure);
+            return new Whole(error.status(), error.json());
+        }
+    }
+
+    void install(@Observes Router router) {
+        // After authentication (order -100 on /v1/*), before RESTEasy Reactive's catch-all.
+        router.post("/v1/responses").order(-10).handler(this::receive);
+    }
+
+    private void receive(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        long limit = maxBody.asLongValue();
+        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        long length = declared == null ? -1 : parseLength(declared);
+        if (length > limit) {
+            tooLarge(rc, limit);
+            return;
+        }
+        Buffer body = Buffer.buffer(length > 0 ? (int) length : 512);
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                refused[0] = true;
+                tooLarge(rc, limit);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.endHandler(ignored -> {
+            if (!refused[0]) {
+                create(rc, body, rc.vertx().getOrCreateContext());
+            }
+        });
+        request.resume();
+    }
+
+    private static long parseLength(String declared) {
+        try {
+            return Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void tooLarge(RoutingContext rc, long limit) {
+        // The rest of the body is not read: the connection closes after the answer.
+        rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        send(rc, Reply.error(new ApiException(413, "invalid_request_error", "request_too_large", null,
+                "The request body is larger than " + limit + " bytes (quarkus.http.limits.max-body-size).")),
+                rc.vertx().getOrCreateContext());
+    }
+
+    private void create(RoutingContext rc, Buffer body, Context context) {
+        String tenant = ApiKeyAuth.tenant(rc);
+        Uni.createFrom().deferred(() -> reply(tenant, body))
+                .onFailure().recoverWithItem(Reply::error)
+                .subscribe()
+                .with(reply -> send(rc, reply, context), failure -> send(rc, Reply.error(failure), context));
+    }
+
+    private Uni<Reply> reply(String tenant, Buffer body) {
+        CreateRequest request = CreateRequest.parse(parse(body));
+        if (request.background()) {
+            return service.enqueue(tenant, request).invoke(tasks::wake).map(r -> request.stream()
+                    ? new Reply.Events(events.follow(tenant, r.id, -1))
+                    : new Reply.Whole(200, ResponseJson.json(r, true)));
+        }
+        if (request.stream()) {
+            return service.stream(tenant, request).map(Reply.Events::new);
+        }
+        return service.create(tenant, request).map(r -> new Reply.Whole(200, ResponseJson.json(r, request.store())));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(Buffer body) {
+        if (body.length() == 0) {
+            throw ApiException.badRequest(null, "The request body is empty; send a JSON object.");
+        }
+        try {
+            return KaiwaJson.parse(body.getBytes());
+        } catch (InvalidPayloadException e) {
+            throw ApiException.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static void send(RoutingContext rc, Reply reply, Context context) {
+        HttpServerResponse response = rc.response();
+        if (response.ended() || response.closed()) {
+            if (reply instanceof Reply.Events events) {
+                // The client left before the first event: stop the work behind the stream.
+                events.frames().subscribe().with(ignored -> {
+                }, ignored -> {
+                }).cancel();
+            }
+            return;
+        }
+        if (reply instanceof Reply.Whole whole) {
+            response.setStatusCode(whole.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(whole.json());
+        } else if (reply instanceof Reply.Events events) {
+            response.setStatusCode(200).setChunked(true)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+            events.frames().subscribe().withSubscriber(new SseWriter(context, response));
+        }
+    }
+}
