@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Load benchmark of the packaged service next to the Portkey AI gateway, both in front of the same mock upstream,
-# in one run, on loopback only. Writes integration-tests/target/bench/load.md.
+# in one run, on loopback only. Writes integration-tests/target/bench/load.md. Two instances of the service run: one
+# as configured by default, one with PostgreSQL's synchronous_commit off, measured side by side for latency.
 #
 #   ./mvnw package -DskipTests -pl agent-runtime -am && integration-tests/src/bench/load/load-bench.sh
 #
 # Needs: wrk and hey (apt-get install -y wrk hey), Node.js with npm (the Portkey gateway is installed from npm into
 # target/bench/peer), and the peer benchmark kit (mock upstream, wrk script, SSE probe) at $BENCH_KIT, by default
-# ../shared/bench beside the checkout. Durations: DURATION (latency runs, default 30s), SATURATION (default 20s).
+# ../shared/bench beside the checkout. Durations: DURATION (latency runs, in seconds with an s, default 30s), SATURATION (default 20s).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../../../.." && pwd)"
@@ -17,6 +18,7 @@ JAR="$ROOT/agent-runtime/target/quarkus-app/quarkus-run.jar"
 DURATION="${DURATION:-30s}"
 SATURATION="${SATURATION:-20s}"
 KAIWA_PORT=18080
+KAIWA_ASYNC_PORT=18081
 PORTKEY_PORT=8787
 MOCK_PORT=9000
 JVM_OPTS="${JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
@@ -56,10 +58,22 @@ env -i PATH="$PATH" HOME="$HOME" KAIWA_DATA_DIR="$OUT/kaiwa-data" QUARKUS_HTTP_P
   KAIWA_PROVIDERS_MOCK_API_KEY=sk-dummy KAIWA_PROVIDERS_MOCK_MODELS=mock-model \
   java $JVM_OPTS -jar "$JAR" > "$OUT/logs/kaiwa.log" 2>&1 &
 KAIWA_PID=$!; PIDS+=("$KAIWA_PID")
+# The same service with PostgreSQL's synchronous_commit off: commits are visible to every instance at once but the
+# database flushes its log a moment later (what that trades is in the README's configuration section).
+rm -rf "$OUT/kaiwa-async-data"
+# shellcheck disable=SC2086
+env -i PATH="$PATH" HOME="$HOME" KAIWA_DATA_DIR="$OUT/kaiwa-async-data" QUARKUS_HTTP_PORT=$KAIWA_ASYNC_PORT \
+  QUARKUS_HTTP_HOST=127.0.0.1 KAIWA_AUTH_API_KEYS=bench:sk-bench \
+  KAIWA_PROVIDERS_MOCK_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" KAIWA_PROVIDERS_MOCK_API_KEY=sk-dummy \
+  KAIWA_PROVIDERS_MOCK_MODELS=mock-model \
+  java $JVM_OPTS -Dquarkus.datasource.reactive.additional-properties.synchronous_commit=off -jar "$JAR" \
+  > "$OUT/logs/kaiwa-async.log" 2>&1 &
+PIDS+=("$!")
 (cd "$OUT/peer" && NODE_ENV=production node --import "$KIT/loopback-only.mjs" \
   node_modules/@portkey-ai/gateway/build/start-server.js --port=$PORTKEY_PORT --headless > "$OUT/logs/portkey.log" 2>&1) &
 PIDS+=("$!")
 wait_for "http://127.0.0.1:$KAIWA_PORT/q/health/ready"
+wait_for "http://127.0.0.1:$KAIWA_ASYNC_PORT/q/health/ready"
 wait_for "http://127.0.0.1:$PORTKEY_PORT/"
 
 KAIWA_BODY="$OUT/kaiwa-body.json"; CHAT_BODY="$OUT/chat-body.json"
@@ -67,6 +81,7 @@ echo '{"model":"mock-model","input":"Say hello","max_output_tokens":16}' > "$KAI
 echo '{"model":"mock-model","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' > "$CHAT_BODY"
 PK_HEADERS=(-H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$MOCK_PORT/v1")
 KAIWA_URL="http://127.0.0.1:$KAIWA_PORT/v1/responses"
+KAIWA_ASYNC_URL="http://127.0.0.1:$KAIWA_ASYNC_PORT/v1/responses"
 MOCK_URL="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
 PK_URL="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
 
@@ -77,10 +92,23 @@ sample_rss_during() { while kill -0 "$1" 2>/dev/null; do sample_rss; sleep 0.5; 
 echo "warming up (JIT) ..."
 # The JVM is still compiling hot paths a minute in (C2 busy in profiles); a short warm-up measures the JIT.
 hey -z 60s -c 8 -m POST -T application/json -A application/json -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL" > /dev/null
+hey -z 60s -c 8 -m POST -T application/json -A application/json -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_ASYNC_URL" > /dev/null
 hey -z 10s -c 8 -m POST -T application/json "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL" > /dev/null
 
-# hey -q is per connection: 8 x 25 = 200 requests/s.
-latency() { # name, then hey arguments; prints "p50 p99 rps" in ms
+# 8 connections at 200 requests/s, two ways. Paced: 8 single-connection hey processes at 25 requests/s each,
+# started 5 ms apart, so requests arrive evenly (one every 5 ms). Bursts: one hey with -c 8 -q 25, whose 8 workers
+# tick together, so the 8 requests arrive at once every 40 ms.
+paced() { # name, then hey arguments; prints "p50 p99 rps" in ms
+  local i
+  for i in 0 1 2 3 4 5 6 7; do
+    hey -z "$DURATION" -c 1 -q 25 -o csv -m POST -T application/json "$@" > "$OUT/logs/paced-$NAME-$i.csv" &
+    sleep 0.005
+  done
+  wait
+  cat "$OUT/logs/paced-$NAME"-*.csv | awk -F, '$1 ~ /^[0-9.]+$/ {print $1 * 1000}' | sort -n \
+    | awk -v secs="${DURATION%s}" '{a[NR] = $1} END {printf "%.1f %.1f %.1f\n", a[int(NR * 0.5)], a[int(NR * 0.99)], NR / secs}'
+}
+bursts() { # name, then hey arguments; prints "p50 p99 rps" in ms
   local out
   out=$(hey -z "$DURATION" -c 8 -q 25 -m POST -T application/json "$@")
   echo "$out" > "$OUT/logs/hey-$NAME.txt"
@@ -90,11 +118,17 @@ latency() { # name, then hey arguments; prints "p50 p99 rps" in ms
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   echo "$p50 $p99 $rps"
 }
-echo "latency at 8 connections, 200 requests/s ..."
-NAME=mock; read -r M50 M99 MRPS < <(latency -D "$CHAT_BODY" "$MOCK_URL")
-NAME=kaiwa; latency -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL" > "$OUT/logs/kaiwa-latency.txt" &
+echo "latency at 8 connections, 200 requests/s, paced ..."
+NAME=mock; read -r M50 M99 MRPS < <(paced -D "$CHAT_BODY" "$MOCK_URL")
+NAME=kaiwa; paced -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL" > "$OUT/logs/kaiwa-latency.txt" &
 LAT_PID=$!; sample_rss_during $LAT_PID; read -r K50 K99 KRPS < "$OUT/logs/kaiwa-latency.txt"
-NAME=portkey; read -r P50 P99 PRPS < <(latency "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL")
+NAME=kaiwa-async; read -r A50 A99 ARPS < <(paced -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_ASYNC_URL")
+NAME=portkey; read -r P50 P99 PRPS < <(paced "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL")
+echo "latency at 8 connections, 200 requests/s, in bursts of 8 ..."
+NAME=mock-bursts; read -r BM50 BM99 BMRPS < <(bursts -D "$CHAT_BODY" "$MOCK_URL")
+NAME=kaiwa-bursts; read -r BK50 BK99 BKRPS < <(bursts -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL")
+NAME=kaiwa-async-bursts; read -r BA50 BA99 BARPS < <(bursts -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_ASYNC_URL")
+NAME=portkey-bursts; read -r BP50 BP99 BPRPS < <(bursts "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL")
 
 echo "time to first streamed event ..."
 MOCK_TTFT=$(node "$KIT/sse-ttft.mjs" "$MOCK_URL" 400 8)
@@ -121,11 +155,24 @@ f() { awk "BEGIN {printf \"%.2f\", $1}"; }
   echo
   echo "## 8 connections at 200 requests/s, mock latency 20 ms ($DURATION each)"
   echo
+  echo "Paced: requests arrive evenly, one every 5 ms (8 single-connection hey processes at 25 requests/s, started"
+  echo "5 ms apart)."
+  echo
   echo "| target | p50 | p99 | added p50 | added p99 | requests/s |"
   echo "|---|---|---|---|---|---|"
   echo "| mock directly | $M50 ms | $M99 ms | | | $MRPS |"
   echo "| Kaiwa (POST /v1/responses) | $K50 ms | $K99 ms | $(f "$K50-$M50") ms | $(f "$K99-$M99") ms | $KRPS |"
+  echo "| Kaiwa, synchronous_commit off | $A50 ms | $A99 ms | $(f "$A50-$M50") ms | $(f "$A99-$M99") ms | $ARPS |"
   echo "| Portkey (POST /v1/chat/completions) | $P50 ms | $P99 ms | $(f "$P50-$M50") ms | $(f "$P99-$M99") ms | $PRPS |"
+  echo
+  echo "In bursts: hey -c 8 -q 25, whose 8 workers send together every 40 ms."
+  echo
+  echo "| target | p50 | p99 | added p50 | added p99 | requests/s |"
+  echo "|---|---|---|---|---|---|"
+  echo "| mock directly | $BM50 ms | $BM99 ms | | | $BMRPS |"
+  echo "| Kaiwa | $BK50 ms | $BK99 ms | $(f "$BK50-$BM50") ms | $(f "$BK99-$BM99") ms | $BKRPS |"
+  echo "| Kaiwa, synchronous_commit off | $BA50 ms | $BA99 ms | $(f "$BA50-$BM50") ms | $(f "$BA99-$BM99") ms | $BARPS |"
+  echo "| Portkey | $BP50 ms | $BP99 ms | $(f "$BP50-$BM50") ms | $(f "$BP99-$BM99") ms | $BPRPS |"
   echo
   echo "Goal: Kaiwa adds at most 1 ms at p50 and 3 ms at p99."
   echo
