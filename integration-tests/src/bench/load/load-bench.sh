@@ -145,7 +145,7 @@ read -r MS MSP50 MSP99 < <(sat "$KIT/post.lua" "$MOCK_URL")
 sat "$HERE/responses.lua" "$KAIWA_URL" > "$OUT/logs/kaiwa-sat.txt" &
 SAT_PID=$!; sample_rss_during $SAT_PID; read -r KS KSP50 KSP99 < "$OUT/logs/kaiwa-sat.txt"
 read -r PS PSP50 PSP99 < <(PORTKEY=1 sat "$KIT/post.lua" "$PK_URL")
-STORED=$(curl -s "http://127.0.0.1:$KAIWA_PORT/q/metrics" | awk '/^kaiwa_responses_total/ {s+=$2} END {print s}')
+STORED=$(curl -s -H "Authorization: Bearer sk-bench" "http://127.0.0.1:$KAIWA_PORT/q/metrics" | awk '/^kaiwa_responses_total/ {s+=$2} END {print s}')
 
 f() { awk "BEGIN {printf \"%.2f\", $1}"; }
 {

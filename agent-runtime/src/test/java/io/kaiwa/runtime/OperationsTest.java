@@ -30,12 +30,24 @@ class OperationsTest {
         ResponsesApiTest.chatAnswers("counted");
         acme().body("{\"model\":\"gpt-chat\",\"input\":\"x\"}").post("/v1/responses").then().statusCode(200);
 
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = acme().get("/q/metrics").asString();
 
         assertThat(metrics).containsPattern("kaiwa_responses_total\\{[^}]*mode=\"sync\"[^}]*provider=\"chat\"");
         assertThat(metrics).containsPattern("kaiwa_tokens_total\\{[^}]*kind=\"input\"");
         assertThat(metrics).contains("kaiwa_upstream_duration_seconds_bucket");
         assertThat(metrics).contains("http_server_requests_seconds_count");
+    }
+
+    @Test
+    void metricsNeedAnApiKeyWhileHealthDoesNot() {
+        var anonymous = given().get("/q/metrics");
+        var wrongKey = given().header("Authorization", "Bearer sk-nobody").get("/q/metrics/");
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.jsonPath().getString("error.code")).isEqualTo("invalid_api_key");
+        assertThat(wrongKey.statusCode()).isEqualTo(401);
+        assertThat(acme().get("/q/metrics").statusCode()).isEqualTo(200);
+        assertThat(given().get("/q/health/ready").statusCode()).isEqualTo(200);
     }
 
     @Test

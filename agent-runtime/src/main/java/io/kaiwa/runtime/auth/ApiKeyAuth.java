@@ -22,7 +22,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Who is calling {@code /v1}: {@code Authorization: Bearer <key>}, mapped to a tenant by {@code kaiwa.auth.api-keys}.
+ * Who is calling {@code /v1} and {@code /q/metrics}: {@code Authorization: Bearer <key>}, mapped to a tenant by
+ * {@code kaiwa.auth.api-keys}.
  * With no keys configured, only clients on this machine are served, all as tenant {@code local}: the service is
  * never open to the network without keys. Keys are compared by their SHA-256, never logged.
  */
@@ -55,6 +56,9 @@ public class ApiKeyAuth {
 
     void install(@Observes Router router) {
         router.route("/v1/*").order(-100).handler(this::authenticate);
+        // What the service has been doing (models, tenants' traffic) is not for anonymous callers either; health,
+        // the API description and its UI stay open for probes and browsers.
+        router.routeWithRegex("/q/metrics(/.*)?").order(-100).handler(this::authenticate);
     }
 
     private void authenticate(RoutingContext rc) {
