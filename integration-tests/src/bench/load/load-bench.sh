@@ -38,6 +38,11 @@ JSON
   (cd "$OUT/peer" && npm install --no-audit --no-fund --loglevel=error)
 fi
 
+for port in $KAIWA_PORT $KAIWA_ASYNC_PORT $PORTKEY_PORT $MOCK_PORT; do
+  # A server left over from another run would be measured in place of this one's.
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is already taken on 127.0.0.1" >&2; exit 2; fi
+done
+
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -69,7 +74,8 @@ env -i PATH="$PATH" HOME="$HOME" KAIWA_DATA_DIR="$OUT/kaiwa-async-data" QUARKUS_
   java $JVM_OPTS -Dquarkus.datasource.reactive.additional-properties.synchronous_commit=off -jar "$JAR" \
   > "$OUT/logs/kaiwa-async.log" 2>&1 &
 PIDS+=("$!")
-(cd "$OUT/peer" && NODE_ENV=production node --import "$KIT/loopback-only.mjs" \
+# exec: the PID recorded is node's own, so that the cleanup stops the gateway and not just a subshell.
+(cd "$OUT/peer" && NODE_ENV=production exec node --import "$KIT/loopback-only.mjs" \
   node_modules/@portkey-ai/gateway/build/start-server.js --port=$PORTKEY_PORT --headless > "$OUT/logs/portkey.log" 2>&1) &
 PIDS+=("$!")
 wait_for "http://127.0.0.1:$KAIWA_PORT/q/health/ready"
@@ -148,6 +154,10 @@ read -r PS PSP50 PSP99 < <(PORTKEY=1 sat "$KIT/post.lua" "$PK_URL")
 STORED=$(curl -s -H "Authorization: Bearer sk-bench" "http://127.0.0.1:$KAIWA_PORT/q/metrics" | awk '/^kaiwa_responses_total/ {s+=$2} END {print s}')
 
 f() { awk "BEGIN {printf \"%.2f\", $1}"; }
+row() { # target, p50, p99, the mock's p50 and p99 (empty for the mock itself), requests/s
+  if [ -z "$4" ]; then echo "| $1 | $2 ms | $3 ms | | | $6 |"; return; fi
+  echo "| $1 | $2 ms | $3 ms | $(f "$2-$4") ms | $(f "$3-$5") ms | $6 |"
+}
 {
   echo "# Load benchmark: Kaiwa and Portkey in front of the same mock upstream"
   echo
@@ -160,19 +170,19 @@ f() { awk "BEGIN {printf \"%.2f\", $1}"; }
   echo
   echo "| target | p50 | p99 | added p50 | added p99 | requests/s |"
   echo "|---|---|---|---|---|---|"
-  echo "| mock directly | $M50 ms | $M99 ms | | | $MRPS |"
-  echo "| Kaiwa (POST /v1/responses) | $K50 ms | $K99 ms | $(f "$K50-$M50") ms | $(f "$K99-$M99") ms | $KRPS |"
-  echo "| Kaiwa, synchronous_commit off | $A50 ms | $A99 ms | $(f "$A50-$M50") ms | $(f "$A99-$M99") ms | $ARPS |"
-  echo "| Portkey (POST /v1/chat/completions) | $P50 ms | $P99 ms | $(f "$P50-$M50") ms | $(f "$P99-$M99") ms | $PRPS |"
+  row "mock directly" "$M50" "$M99" "" "" "$MRPS"
+  row "Kaiwa (POST /v1/responses)" "$K50" "$K99" "$M50" "$M99" "$KRPS"
+  row "Kaiwa, synchronous_commit off" "$A50" "$A99" "$M50" "$M99" "$ARPS"
+  row "Portkey (POST /v1/chat/completions)" "$P50" "$P99" "$M50" "$M99" "$PRPS"
   echo
   echo "In bursts: hey -c 8 -q 25, whose 8 workers send together every 40 ms."
   echo
   echo "| target | p50 | p99 | added p50 | added p99 | requests/s |"
   echo "|---|---|---|---|---|---|"
-  echo "| mock directly | $BM50 ms | $BM99 ms | | | $BMRPS |"
-  echo "| Kaiwa | $BK50 ms | $BK99 ms | $(f "$BK50-$BM50") ms | $(f "$BK99-$BM99") ms | $BKRPS |"
-  echo "| Kaiwa, synchronous_commit off | $BA50 ms | $BA99 ms | $(f "$BA50-$BM50") ms | $(f "$BA99-$BM99") ms | $BARPS |"
-  echo "| Portkey | $BP50 ms | $BP99 ms | $(f "$BP50-$BM50") ms | $(f "$BP99-$BM99") ms | $BPRPS |"
+  row "mock directly" "$BM50" "$BM99" "" "" "$BMRPS"
+  row "Kaiwa" "$BK50" "$BK99" "$BM50" "$BM99" "$BKRPS"
+  row "Kaiwa, synchronous_commit off" "$BA50" "$BA99" "$BM50" "$BM99" "$BARPS"
+  row "Portkey" "$BP50" "$BP99" "$BM50" "$BM99" "$BPRPS"
   echo
   echo "Goal: Kaiwa adds at most 1 ms at p50 and 3 ms at p99."
   echo

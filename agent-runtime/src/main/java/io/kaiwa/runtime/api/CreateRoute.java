@@ -70,6 +70,12 @@ public class CreateRoute {
 
     private void receive(RoutingContext rc) {
         HttpServerRequest request = rc.request();
+        if (rc.body().available() || request.isEnded()) {
+            // A body handler ahead of this route (an extension may install one) has read it already.
+            Buffer read = rc.body().available() ? rc.body().buffer() : null;
+            create(rc, read == null ? Buffer.buffer() : read, rc.vertx().getOrCreateContext());
+            return;
+        }
         long limit = maxBody.asLongValue();
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         long length = declared == null ? -1 : parseLength(declared);
