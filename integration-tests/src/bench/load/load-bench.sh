@@ -29,6 +29,7 @@ done
 [ -f "$KIT/mock.mjs" ] || { echo "the peer kit is not at $KIT (set BENCH_KIT)" >&2; exit 2; }
 [ -f "$JAR" ] || { echo "build the service first: ./mvnw package -DskipTests -pl agent-runtime -am" >&2; exit 2; }
 mkdir -p "$OUT/peer" "$OUT/logs"
+rm -f "$OUT"/logs/paced-*.csv
 
 if [ ! -d "$OUT/peer/node_modules/@portkey-ai/gateway" ]; then
   cat > "$OUT/peer/package.json" <<'JSON'
@@ -111,7 +112,7 @@ paced() { # name, then hey arguments; prints "p50 p99 rps" in ms
     sleep 0.005
   done
   wait
-  cat "$OUT/logs/paced-$NAME"-*.csv | awk -F, '$1 ~ /^[0-9.]+$/ {print $1 * 1000}' | sort -n \
+  cat "$OUT/logs/paced-$NAME"-[0-7].csv | awk -F, '$1 ~ /^[0-9.]+$/ {print $1 * 1000}' | sort -n \
     | awk -v secs="${DURATION%s}" '{a[NR] = $1} END {printf "%.1f %.1f %.1f\n", a[int(NR * 0.5)], a[int(NR * 0.99)], NR / secs}'
 }
 bursts() { # name, then hey arguments; prints "p50 p99 rps" in ms
