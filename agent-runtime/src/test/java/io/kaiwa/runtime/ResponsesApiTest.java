@@ -7,6 +7,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +25,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -121,6 +127,27 @@ class ResponsesApiTest {
             assertThat(r.header("Transfer-Encoding")).isNull();
             assertThat(Integer.parseInt(r.header("Content-Length"))).isEqualTo(r.asByteArray().length);
             assertThat(r.contentType()).startsWith("application/json");
+        }
+
+        @Test
+        void aClientThatExpects100ContinueGetsItThenItsResponse() throws Exception {
+            chatAnswers("go on");
+            String request = "{\"model\":\"gpt-chat\",\"input\":\"hi\"}";
+
+            try (var socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                out.write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer sk-acme-test\r\n"
+                        + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
+                        + request.length()
+                        + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+                assertThat(in.readLine()).isEmpty();
+                out.write(request.getBytes(StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            }
+            assertThat(TestUpstreams.upstream.getAllServeEvents()).hasSize(1);
         }
 
         @Test

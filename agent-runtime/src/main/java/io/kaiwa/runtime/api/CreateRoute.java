@@ -83,6 +83,10 @@ public class CreateRoute {
             tooLarge(rc, limit);
             return;
         }
+        if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+            // The client waits for this before it sends the body (curl does for larger bodies).
+            rc.response().writeContinue();
+        }
         Buffer body = Buffer.buffer(length > 0 ? (int) length : 512);
         boolean[] refused = {false};
         request.handler(chunk -> {
