@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark of the packaged service next to the Portkey AI gateway, both in front of the same mock upstream,
 # in one run, on loopback only. Writes integration-tests/target/bench/load.md. Two instances of the service run: one
-# as configured by default, one with PostgreSQL's synchronous_commit off, measured side by side for latency.
+# as configured by default, one with PostgreSQL's synchronous_commit off, measured side by side for latency. A plain
+# Vert.x proxy (FloorProxy.java: no JSON, no storage) is measured too, as the floor of what a JVM service adds here.
 #
 #   ./mvnw package -DskipTests -pl agent-runtime -am && integration-tests/src/bench/load/load-bench.sh
 #
@@ -19,6 +20,7 @@ DURATION="${DURATION:-30s}"
 SATURATION="${SATURATION:-20s}"
 KAIWA_PORT=18080
 KAIWA_ASYNC_PORT=18081
+FLOOR_PORT=18082
 PORTKEY_PORT=8787
 MOCK_PORT=9000
 JVM_OPTS="${JVM_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -XX:ReservedCodeCacheSize=64m -Xss512k}"
@@ -39,7 +41,7 @@ JSON
   (cd "$OUT/peer" && npm install --no-audit --no-fund --loglevel=error)
 fi
 
-for port in $KAIWA_PORT $KAIWA_ASYNC_PORT $PORTKEY_PORT $MOCK_PORT; do
+for port in $KAIWA_PORT $KAIWA_ASYNC_PORT $FLOOR_PORT $PORTKEY_PORT $MOCK_PORT; do
   # A server left over from another run would be measured in place of this one's.
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is already taken on 127.0.0.1" >&2; exit 2; fi
 done
@@ -79,9 +81,14 @@ PIDS+=("$!")
 (cd "$OUT/peer" && NODE_ENV=production exec node --import "$KIT/loopback-only.mjs" \
   node_modules/@portkey-ai/gateway/build/start-server.js --port=$PORTKEY_PORT --headless > "$OUT/logs/portkey.log" 2>&1) &
 PIDS+=("$!")
+# shellcheck disable=SC2086
+(exec java $JVM_OPTS -cp "$ROOT/agent-runtime/target/quarkus-app/lib/main/*" "$HERE/FloorProxy.java" $FLOOR_PORT $MOCK_PORT \
+  > "$OUT/logs/floor.log" 2>&1) &
+PIDS+=("$!")
 wait_for "http://127.0.0.1:$KAIWA_PORT/q/health/ready"
 wait_for "http://127.0.0.1:$KAIWA_ASYNC_PORT/q/health/ready"
 wait_for "http://127.0.0.1:$PORTKEY_PORT/"
+wait_for "http://127.0.0.1:$FLOOR_PORT/"
 
 KAIWA_BODY="$OUT/kaiwa-body.json"; CHAT_BODY="$OUT/chat-body.json"
 echo '{"model":"mock-model","input":"Say hello","max_output_tokens":16}' > "$KAIWA_BODY"
@@ -91,6 +98,7 @@ KAIWA_URL="http://127.0.0.1:$KAIWA_PORT/v1/responses"
 KAIWA_ASYNC_URL="http://127.0.0.1:$KAIWA_ASYNC_PORT/v1/responses"
 MOCK_URL="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
 PK_URL="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
+FLOOR_URL="http://127.0.0.1:$FLOOR_PORT/v1/chat/completions"
 
 rss_max=0
 sample_rss() { local r; r=$(awk '/VmRSS/ {print $2}' "/proc/$KAIWA_PID/status"); [ "$r" -gt "$rss_max" ] && rss_max=$r; true; }
@@ -101,6 +109,9 @@ echo "warming up (JIT) ..."
 hey -z 60s -c 8 -m POST -T application/json -A application/json -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL" > /dev/null
 hey -z 60s -c 8 -m POST -T application/json -A application/json -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_ASYNC_URL" > /dev/null
 hey -z 10s -c 8 -m POST -T application/json "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL" > /dev/null
+hey -z 30s -c 8 -m POST -T application/json -D "$CHAT_BODY" "$FLOOR_URL" > /dev/null
+# Streaming runs other code (the stream pipeline, the SSE writer): warmed up on its own.
+node "$HERE/ttft.mjs" responses "$KAIWA_URL" 4000 8 > /dev/null
 
 # 8 connections at 200 requests/s, two ways. Paced: 8 single-connection hey processes at 25 requests/s each,
 # started 5 ms apart, so requests arrive evenly (one every 5 ms). Bursts: one hey with -c 8 -q 25, whose 8 workers
@@ -131,18 +142,27 @@ NAME=kaiwa; paced -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_U
 LAT_PID=$!; sample_rss_during $LAT_PID; read -r K50 K99 KRPS < "$OUT/logs/kaiwa-latency.txt"
 NAME=kaiwa-async; read -r A50 A99 ARPS < <(paced -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_ASYNC_URL")
 NAME=portkey; read -r P50 P99 PRPS < <(paced "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL")
+NAME=floor; read -r F50 F99 FRPS < <(paced -D "$CHAT_BODY" "$FLOOR_URL")
 echo "latency at 8 connections, 200 requests/s, in bursts of 8 ..."
 NAME=mock-bursts; read -r BM50 BM99 BMRPS < <(bursts -D "$CHAT_BODY" "$MOCK_URL")
 NAME=kaiwa-bursts; read -r BK50 BK99 BKRPS < <(bursts -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_URL")
 NAME=kaiwa-async-bursts; read -r BA50 BA99 BARPS < <(bursts -H "Authorization: Bearer sk-bench" -D "$KAIWA_BODY" "$KAIWA_ASYNC_URL")
 NAME=portkey-bursts; read -r BP50 BP99 BPRPS < <(bursts "${PK_HEADERS[@]}" -H "Authorization: Bearer sk-dummy" -D "$CHAT_BODY" "$PK_URL")
+NAME=floor-bursts; read -r BF50 BF99 BFRPS < <(bursts -D "$CHAT_BODY" "$FLOOR_URL")
 
-echo "time to first streamed event ..."
-MOCK_TTFT=$(node "$KIT/sse-ttft.mjs" "$MOCK_URL" 400 8)
-PK_TTFT=$(node "$KIT/sse-ttft.mjs" "$PK_URL" 400 8 pk)
-KAIWA_TTFT=$(node "$HERE/responses-ttft.mjs" "$KAIWA_URL" 400 8)
+echo "time to first streamed text ..."
+# Paced as the latency runs are (8 connections, a stream every 5 ms), then 8 connections back to back.
+ttft() { UPSTREAM_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" node "$HERE/ttft.mjs" "$@"; }
+MOCK_TTFT=$(ttft chat "$MOCK_URL" 2000 8 200)
+KAIWA_TTFT=$(ttft responses "$KAIWA_URL" 2000 8 200)
+PK_TTFT=$(ttft portkey "$PK_URL" 2000 8 200)
+BMOCK_TTFT=$(ttft chat "$MOCK_URL" 400 8)
+BKAIWA_TTFT=$(ttft responses "$KAIWA_URL" 400 8)
+BPK_TTFT=$(ttft portkey "$PK_URL" 400 8)
 ttft50() { echo "$1" | sed -E 's/.*ttft: p50=([0-9.]+) p90=([0-9.]+) p99=([0-9.]+).*/\1 \3/'; }
 read -r MT50 MT99 < <(ttft50 "$MOCK_TTFT"); read -r KT50 KT99 < <(ttft50 "$KAIWA_TTFT"); read -r PT50 PT99 < <(ttft50 "$PK_TTFT")
+read -r BMT50 BMT99 < <(ttft50 "$BMOCK_TTFT"); read -r BKT50 BKT99 < <(ttft50 "$BKAIWA_TTFT")
+read -r BPT50 BPT99 < <(ttft50 "$BPK_TTFT")
 
 echo "saturation: zero-latency mock, 64 connections ..."
 kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true
@@ -151,7 +171,10 @@ sat() { wrk -t2 -c64 -d"$SATURATION" -s "$1" "$2" | grep RESULT | sed -E 's/.*rp
 read -r MS MSP50 MSP99 < <(sat "$KIT/post.lua" "$MOCK_URL")
 sat "$HERE/responses.lua" "$KAIWA_URL" > "$OUT/logs/kaiwa-sat.txt" &
 SAT_PID=$!; sample_rss_during $SAT_PID; read -r KS KSP50 KSP99 < "$OUT/logs/kaiwa-sat.txt"
+read -r AS ASP50 ASP99 < <(sat "$HERE/responses.lua" "$KAIWA_ASYNC_URL")
+read -r NS NSP50 NSP99 < <(STORE=false sat "$HERE/responses.lua" "$KAIWA_URL")
 read -r PS PSP50 PSP99 < <(PORTKEY=1 sat "$KIT/post.lua" "$PK_URL")
+read -r FS FSP50 FSP99 < <(sat "$KIT/post.lua" "$FLOOR_URL")
 STORED=$(curl -s -H "Authorization: Bearer sk-bench" "http://127.0.0.1:$KAIWA_PORT/q/metrics" | awk '/^kaiwa_responses_total/ {s+=$2} END {print s}')
 
 f() { awk "BEGIN {printf \"%.2f\", $1}"; }
@@ -175,6 +198,7 @@ row() { # target, p50, p99, the mock's p50 and p99 (empty for the mock itself), 
   row "Kaiwa (POST /v1/responses)" "$K50" "$K99" "$M50" "$M99" "$KRPS"
   row "Kaiwa, synchronous_commit off" "$A50" "$A99" "$M50" "$M99" "$ARPS"
   row "Portkey (POST /v1/chat/completions)" "$P50" "$P99" "$M50" "$M99" "$PRPS"
+  row "reference: plain Vert.x proxy (FloorProxy.java)" "$F50" "$F99" "$M50" "$M99" "$FRPS"
   echo
   echo "In bursts: hey -c 8 -q 25, whose 8 workers send together every 40 ms."
   echo
@@ -184,16 +208,28 @@ row() { # target, p50, p99, the mock's p50 and p99 (empty for the mock itself), 
   row "Kaiwa" "$BK50" "$BK99" "$BM50" "$BM99" "$BKRPS"
   row "Kaiwa, synchronous_commit off" "$BA50" "$BA99" "$BM50" "$BM99" "$BARPS"
   row "Portkey" "$BP50" "$BP99" "$BM50" "$BM99" "$BPRPS"
+  row "reference: plain Vert.x proxy" "$BF50" "$BF99" "$BM50" "$BM99" "$BFRPS"
   echo
   echo "Goal: Kaiwa adds at most 1 ms at p50 and 3 ms at p99."
   echo
-  echo "## Time to the first streamed text, 400 streams, 8 at a time"
+  echo "## Time to the first streamed text (ttft.mjs), mock latency 20 ms"
+  echo
+  echo "The first content chunk (Chat Completions) or response.output_text.delta event (Kaiwa), which comes after"
+  echo "Kaiwa's response.created and response.in_progress. Paced: 2,000 streams over 8 connections at 200 streams/s."
   echo
   echo "| target | p50 | p99 | added p50 | added p99 |"
   echo "|---|---|---|---|---|"
   echo "| mock directly | $MT50 ms | $MT99 ms | | |"
   echo "| Kaiwa | $KT50 ms | $KT99 ms | $(f "$KT50-$MT50") ms | $(f "$KT99-$MT99") ms |"
   echo "| Portkey | $PT50 ms | $PT99 ms | $(f "$PT50-$MT50") ms | $(f "$PT99-$MT99") ms |"
+  echo
+  echo "Back to back: 400 streams, each of 8 connections starting its next stream when the last one ends."
+  echo
+  echo "| target | p50 | p99 | added p50 | added p99 |"
+  echo "|---|---|---|---|---|"
+  echo "| mock directly | $BMT50 ms | $BMT99 ms | | |"
+  echo "| Kaiwa | $BKT50 ms | $BKT99 ms | $(f "$BKT50-$BMT50") ms | $(f "$BKT99-$BMT99") ms |"
+  echo "| Portkey | $BPT50 ms | $BPT99 ms | $(f "$BPT50-$BMT50") ms | $(f "$BPT99-$BMT99") ms |"
   echo
   echo "Goal: Kaiwa adds at most 1 ms to the first streamed event."
   echo
@@ -203,7 +239,10 @@ row() { # target, p50, p99, the mock's p50 and p99 (empty for the mock itself), 
   echo "|---|---|---|---|"
   echo "| mock directly | $MS | $MSP50 ms | $MSP99 ms |"
   echo "| Kaiwa | $KS | $KSP50 ms | $KSP99 ms |"
+  echo "| Kaiwa, synchronous_commit off | $AS | $ASP50 ms | $ASP99 ms |"
+  echo "| Kaiwa, requests with store: false (nothing written) | $NS | $NSP50 ms | $NSP99 ms |"
   echo "| Portkey | $PS | $PSP50 ms | $PSP99 ms |"
+  echo "| reference: plain Vert.x proxy | $FS | $FSP50 ms | $FSP99 ms |"
   echo
   echo "Kaiwa / Portkey throughput: $(f "$KS/$PS")x (goal: at least 10x). Responses Kaiwa counted: $STORED."
   echo
@@ -211,7 +250,5 @@ row() { # target, p50, p99, the mock's p50 and p99 (empty for the mock itself), 
   echo
   echo "Raw probe lines:"
   echo
-  echo "    $MOCK_TTFT"
-  echo "    $KAIWA_TTFT"
-  echo "    $PK_TTFT"
+  for line in "$MOCK_TTFT" "$KAIWA_TTFT" "$PK_TTFT" "$BMOCK_TTFT" "$BKAIWA_TTFT" "$BPK_TTFT"; do echo "    $line"; done
 } | tee "$OUT/load.md"

@@ -1,7 +1,11 @@
--- wrk script: POST a small Responses API request to Kaiwa (store: true, the default); prints one RESULT line in
--- the peer kit's format so both gateways are reported alike.
+-- wrk script: POST a small Responses API request to Kaiwa (store: true, the default; STORE=false in the environment
+-- sends store: false); prints one RESULT line in the peer kit's format so both gateways are reported alike.
 wrk.method = "POST"
-wrk.body   = '{"model":"mock-model","input":"Say hello","max_output_tokens":16}'
+if os.getenv("STORE") == "false" then
+  wrk.body = '{"model":"mock-model","input":"Say hello","max_output_tokens":16,"store":false}'
+else
+  wrk.body = '{"model":"mock-model","input":"Say hello","max_output_tokens":16}'
+end
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench"
 done = function(summary, latency, requests)
