@@ -389,6 +389,34 @@ class ResponsesApiTest {
         }
 
         @Test
+        void aChunkedBodyThatGrowsPastTheSizeLimitIs413AndNothingIsSent() throws Exception {
+            // No Content-Length to refuse up front: the limit is found while reading.
+            byte[] chunk = ("{\"model\":\"gpt-chat\",\"input\":\"" + "x".repeat(64 * 1024))
+                    .getBytes(StandardCharsets.UTF_8);
+
+            try (var socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                out.write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer sk-acme-test\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                for (int sent = 0; sent <= 10_240 * 1024; sent += chunk.length) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.UTF_8));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+                socket.shutdownOutput();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+                assertThat(answer).startsWith("HTTP/1.1 413 ");
+                assertThat(answer).containsIgnoringCase("connection: close");
+                assertThat(answer).contains("\"code\":\"request_too_large\"");
+            }
+            assertThat(sent("/chat/v1/chat/completions")).isEmpty();
+        }
+
+        @Test
         void anUpstream429IsPassedOnWithItsCode() {
             TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
                     .withStatus(429).withHeader("x-should-retry", "false").withBody(

@@ -117,7 +117,8 @@ public class CreateRoute {
     }
 
     private static void tooLarge(RoutingContext rc, long limit) {
-        // The rest of the body is not read: the connection closes after the answer.
+        // Answered at once. What is left of the body is read and dropped rather than left unread: closing a
+        // connection with unread data resets it, and the client could lose the answer. The client is asked to close.
         rc.response().putHeader(HttpHeaders.CONNECTION, "close");
         send(rc, Reply.error(new ApiException(413, "invalid_request_error", "request_too_large", null,
                 "The request body is larger than " + limit + " bytes (quarkus.http.limits.max-body-size).")),
