@@ -182,6 +182,13 @@ row() { # target, p50, p99, the mock's p50 and p99 (empty for the mock itself), 
   if [ -z "$4" ]; then echo "| $1 | $2 ms | $3 ms | | | $6 |"; return; fi
   echo "| $1 | $2 ms | $3 ms | $(f "$2-$4") ms | $(f "$3-$5") ms | $6 |"
 }
+ttft_table() { # p50 and p99 of the mock, Kaiwa, Portkey
+  echo "| target | p50 | p99 | added p50 | added p99 |"
+  echo "|---|---|---|---|---|"
+  echo "| mock directly | $1 ms | $2 ms | | |"
+  echo "| Kaiwa | $3 ms | $4 ms | $(f "$3-$1") ms | $(f "$4-$2") ms |"
+  echo "| Portkey | $5 ms | $6 ms | $(f "$5-$1") ms | $(f "$6-$2") ms |"
+}
 {
   echo "# Load benchmark: Kaiwa and Portkey in front of the same mock upstream"
   echo
@@ -217,19 +224,11 @@ row() { # target, p50, p99, the mock's p50 and p99 (empty for the mock itself), 
   echo "The first content chunk (Chat Completions) or response.output_text.delta event (Kaiwa), which comes after"
   echo "Kaiwa's response.created and response.in_progress. Paced: 2,000 streams over 8 connections at 200 streams/s."
   echo
-  echo "| target | p50 | p99 | added p50 | added p99 |"
-  echo "|---|---|---|---|---|"
-  echo "| mock directly | $MT50 ms | $MT99 ms | | |"
-  echo "| Kaiwa | $KT50 ms | $KT99 ms | $(f "$KT50-$MT50") ms | $(f "$KT99-$MT99") ms |"
-  echo "| Portkey | $PT50 ms | $PT99 ms | $(f "$PT50-$MT50") ms | $(f "$PT99-$MT99") ms |"
+  ttft_table "$MT50" "$MT99" "$KT50" "$KT99" "$PT50" "$PT99"
   echo
   echo "Back to back: 400 streams, each of 8 connections starting its next stream when the last one ends."
   echo
-  echo "| target | p50 | p99 | added p50 | added p99 |"
-  echo "|---|---|---|---|---|"
-  echo "| mock directly | $BMT50 ms | $BMT99 ms | | |"
-  echo "| Kaiwa | $BKT50 ms | $BKT99 ms | $(f "$BKT50-$BMT50") ms | $(f "$BKT99-$BMT99") ms |"
-  echo "| Portkey | $BPT50 ms | $BPT99 ms | $(f "$BPT50-$BMT50") ms | $(f "$BPT99-$BMT99") ms |"
+  ttft_table "$BMT50" "$BMT99" "$BKT50" "$BKT99" "$BPT50" "$BPT99"
   echo
   echo "Goal: Kaiwa adds at most 1 ms to the first streamed event."
   echo
