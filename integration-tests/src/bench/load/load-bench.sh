@@ -7,7 +7,7 @@
 #   ./mvnw package -DskipTests -pl agent-runtime -am && integration-tests/src/bench/load/load-bench.sh
 #
 # Needs: wrk and hey (apt-get install -y wrk hey), Node.js with npm (the Portkey gateway is installed from npm into
-# target/bench/peer), and the peer benchmark kit (mock upstream, wrk script, SSE probe) at $BENCH_KIT, by default
+# target/bench/peer), and the peer benchmark kit (mock upstream, wrk script) at $BENCH_KIT, by default
 # ../shared/bench beside the checkout. Durations: DURATION (latency runs, in seconds with an s, default 30s), SATURATION (default 20s).
 set -euo pipefail
 
