@@ -48,11 +48,9 @@ public class FloorProxy extends AbstractVerticle {
                 .setURI("/v1/chat/completions").putHeader("content-type", "application/json");
         vertx.createHttpServer().requestHandler(request -> request.body()
                 .compose(body -> client.request(upstream).compose(out -> out.send(body)))
-                .compose(answer -> answer.body().map(bytes -> {
-                    request.response().setStatusCode(answer.statusCode())
-                            .putHeader("content-type", answer.getHeader("content-type")).end(bytes);
-                    return bytes;
-                }))
+                .compose(answer -> answer.body().onSuccess(bytes -> request.response()
+                        .setStatusCode(answer.statusCode())
+                        .putHeader("content-type", answer.getHeader("content-type")).end(bytes)))
                 .onFailure(failure -> request.response().setStatusCode(502).end()))
                 .listen(port, "127.0.0.1").<Void>mapEmpty().onComplete(started);
     }
