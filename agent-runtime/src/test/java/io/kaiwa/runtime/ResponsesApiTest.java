@@ -262,6 +262,47 @@ class ResponsesApiTest {
         }
 
         @Test
+        void aChatProviderGetsTheRequestOptionsInChatCompletionsNames() {
+            chatAnswers("{}");
+
+            createOk(
+                    """
+                            {"model":"gpt-chat","input":"x","max_output_tokens":64,"top_p":0.5,"enable_thinking":true,
+                             "reasoning":{"effort":"low"},"metadata":{"k":"v"},"truncation":"auto",
+                             "text":{"format":{"type":"json_schema","name":"answer","schema":{"type":"object"},"strict":true}}}""");
+
+            assertThat(sent("/chat/v1/chat/completions")).containsExactly(tree("""
+                    {"model":"gpt-chat","messages":[{"role":"user","content":"x"}],"enable_thinking":true,
+                     "max_tokens":64,"top_p":0.5,"reasoning_effort":"low",
+                     "response_format":{"type":"json_schema",
+                                        "json_schema":{"name":"answer","schema":{"type":"object"},"strict":true}}}"""));
+        }
+
+        @Test
+        void enableThinkingReachesTheDashScopeNativeApiInItsParameters() {
+            TestUpstreams.upstream.stubFor(post(urlEqualTo("/native/api/v1/services/aigc/text-generation/generation"))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                            """
+                                    {"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"はい"}}]},
+                                     "usage":{"input_tokens":5,"output_tokens":1,"total_tokens":6},"request_id":"r1"}""")));
+
+            createOk("{\"model\":\"qwen-plus-native\",\"input\":\"やあ\",\"enable_thinking\":false}");
+
+            JsonNode sent = sent("/native/api/v1/services/aigc/text-generation/generation").get(0);
+            assertThat(sent.at("/parameters/enable_thinking").isBoolean()).as(sent.toString()).isTrue();
+            assertThat(sent.at("/parameters/enable_thinking").booleanValue()).isFalse();
+        }
+
+        @Test
+        void anEnableThinkingThatIsNotABooleanIsABadRequestNamingIt() {
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"enable_thinking\":\"yes\"}");
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.jsonPath().getString("error.param")).isEqualTo("enable_thinking");
+            assertThat(TestUpstreams.upstream.getAllServeEvents()).isEmpty();
+        }
+
+        @Test
         void storeFalseIsNeitherRetrievableNorChainable() {
             chatAnswers("ephemeral");
             Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"store\":false}");
@@ -294,6 +335,20 @@ class ResponsesApiTest {
             assertThat(asc.jsonPath().getList("data.collect { it.content[0].text }", String.class)).containsExactly(
                     "one", "two",
                     "three");
+        }
+
+        @Test
+        void aQueryParameterThatIsNotANumberIsABadRequestNamingIt() {
+            chatAnswers("ok");
+            String id = createOk("{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+
+            Response limit = acme().get("/v1/responses/" + id + "/input_items?limit=ten");
+            Response after = acme().get("/v1/responses/" + id + "?stream=true&starting_after=last");
+
+            assertThat(limit.statusCode()).isEqualTo(400);
+            assertThat(limit.jsonPath().getString("error.param")).isEqualTo("limit");
+            assertThat(after.statusCode()).isEqualTo(400);
+            assertThat(after.jsonPath().getString("error.param")).isEqualTo("starting_after");
         }
 
         @Test

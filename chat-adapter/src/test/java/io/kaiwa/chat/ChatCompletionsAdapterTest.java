@@ -13,6 +13,7 @@ import static io.kaiwa.chat.Fixtures.chunk;
 import static io.kaiwa.chat.Fixtures.seed;
 import static io.kaiwa.chat.Fixtures.usageChunk;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -143,6 +144,20 @@ class ChatCompletionsAdapterTest extends UpstreamTest {
                 assertThat(upstream.findAll(postRequestedFor(urlEqualTo("/compatible-mode/v1/chat/completions")))
                         .get(1).getBodyAsString()).doesNotContain("reasoning_content", "The user greets me.");
             }
+        }
+
+        @Test
+        void enableThinkingGivenAsAParameterIsSentLikeTheSetting() {
+            try (var adapter = adapter().parameter("enable_thinking", false).build()) {
+                answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));
+
+                send(adapter, Conversation.create(), MessageItem.user("q"));
+
+                assertThat(sentBodies().get(0).get("enable_thinking").isBoolean()).isTrue();
+                assertThat(sentBodies().get(0).get("enable_thinking").booleanValue()).isFalse();
+            }
+            assertThatThrownBy(() -> adapter().parameter("enable_thinking", "yes"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("enable_thinking");
         }
 
         @Test

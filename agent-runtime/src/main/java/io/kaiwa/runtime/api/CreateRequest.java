@@ -90,6 +90,7 @@ public record CreateRequest(String model, List<Item> input, String instructions,
         positiveInt(o, "max_tool_calls");
         type(o, "tools", JsonNode::isArray, "an array");
         type(o, "parallel_tool_calls", JsonNode::isBoolean, "a boolean");
+        type(o, "enable_thinking", JsonNode::isBoolean, "a boolean");
         type(o, "reasoning", JsonNode::isObject, "an object");
         type(o, "text", JsonNode::isObject, "an object");
         type(o, "tool_choice", n -> n.isTextual() || n.isObject(), "a string or an object");

@@ -73,17 +73,20 @@ public class ResponsesResource {
     @Path("/{id}")
     public RestMulti<Buffer> retrieve(RoutingContext rc, @PathParam("id") String id,
             @QueryParam("stream") @DefaultValue("false") boolean stream,
-            @QueryParam("starting_after") @DefaultValue("-1") int startingAfter) {
+            @QueryParam("starting_after") String startingAfter) {
         String tenant = ApiKeyAuth.tenant(rc);
-        Uni<Reply> reply = found(rc, id).map(r -> {
-            if (!stream) {
-                return Reply.json(200, ResponseJson.json(r, true));
-            }
-            if (!r.background) {
-                throw ApiException.badRequest("stream", "Only background responses can be streamed again; this one "
-                        + "was answered when it was created.");
-            }
-            return new Reply(200, SSE_HEADERS, events.follow(tenant, id, startingAfter).map(Buffer::buffer));
+        Uni<Reply> reply = Uni.createFrom().deferred(() -> {
+            int after = integer("starting_after", startingAfter, -1);
+            return found(rc, id).map(r -> {
+                if (!stream) {
+                    return Reply.json(200, ResponseJson.json(r, true));
+                }
+                if (!r.background) {
+                    throw ApiException.badRequest("stream", "Only background responses can be streamed again; this "
+                            + "one was answered when it was created.");
+                }
+                return new Reply(200, SSE_HEADERS, events.follow(tenant, id, after).map(Buffer::buffer));
+            });
         }).onFailure().recoverWithItem(Reply::error);
         return RestMulti.fromUniResponse(reply, Reply::body, Reply::headers, Reply::status);
     }
@@ -151,7 +154,7 @@ public class ResponsesResource {
      * @param rc the request
      * @param id a response id
      * @param after list items after this item id
-     * @param limit how many (1 to 100, default 20)
+     * @param limitParam how many (1 to 100, default 20)
      * @param order {@code asc} or {@code desc} (default)
      * @return the response's input items, as a list page
      */
@@ -159,8 +162,13 @@ public class ResponsesResource {
     @Path("/{id}/input_items")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> inputItems(RoutingContext rc, @PathParam("id") String id, @QueryParam("after") String after,
-            @QueryParam("limit") @DefaultValue("20") int limit,
-            @QueryParam("order") @DefaultValue("desc") String order) {
+            @QueryParam("limit") String limitParam, @QueryParam("order") @DefaultValue("desc") String order) {
+        int limit;
+        try {
+            limit = integer("limit", limitParam, 20);
+        } catch (ApiException e) {
+            return Uni.createFrom().item(error(e));
+        }
         if (limit < 1 || limit > 100) {
             return Uni.createFrom().item(error(ApiException.badRequest("limit", "limit must be from 1 to 100.")));
         }
@@ -168,6 +176,18 @@ public class ResponsesResource {
             return Uni.createFrom().item(error(ApiException.badRequest("order", "order must be 'asc' or 'desc'.")));
         }
         return found(rc, id).map(r -> ok(InputItems.page(r, after, limit, order.equals("asc"))));
+    }
+
+    /** A whole-number query parameter; RESTEasy would answer a malformed one 404, as if the path did not exist. */
+    private static int integer(String field, String value, int fallback) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(field, field + " must be an integer.");
+        }
     }
 
     private Uni<ResponseRecord> found(RoutingContext rc, String id) {

@@ -36,6 +36,7 @@ public abstract class HttpAdapterBuilder<B extends HttpAdapterBuilder<B>> {
     private String apiKey;
     private String apiKeyVariable = "DASHSCOPE_API_KEY";
     private String model;
+    private static final String ENABLE_THINKING = "enable_thinking";
     private final ObjectNode parameters = JSON.createObjectNode();
     private Boolean enableThinking;
     private Function<String, ReasoningReplay> reasoningReplay = model -> ReasoningReplay.OMIT;
@@ -89,12 +90,22 @@ public abstract class HttpAdapterBuilder<B extends HttpAdapterBuilder<B>> {
     }
 
     /**
-     * @param name a request field, e.g. {@code temperature}, {@code max_tokens}, {@code tools}
+     * @param name a request field, e.g. {@code temperature}, {@code max_tokens}, {@code tools};
+     *        {@code enable_thinking} (a boolean) is the same as {@link #enableThinking(boolean)}
      * @param value its value: anything Jackson can write (numbers, strings, maps, lists, {@link JsonNode})
      * @return this
+     * @throws IllegalArgumentException for an {@code enable_thinking} that is not a boolean
      */
     public B parameter(String name, Object value) {
-        parameters.set(requireNonNull(name, "name"), JSON.valueToTree(value));
+        JsonNode node = JSON.valueToTree(value);
+        if (ENABLE_THINKING.equals(requireNonNull(name, "name"))) {
+            // The wires write enable_thinking from its own setting: as a plain parameter it would be left out.
+            if (!node.isBoolean()) {
+                throw new IllegalArgumentException("enable_thinking must be a boolean: " + node);
+            }
+            return enableThinking(node.booleanValue());
+        }
+        parameters.set(name, node);
         return self();
     }
 
