@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.runtime.store.EventRecord;
 import io.kaiwa.runtime.store.ResponseRecord;
 import io.kaiwa.runtime.store.ResponseStore;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -118,13 +119,8 @@ class BackgroundApiTest {
         assertThat(events(resumed.asString())).isEqualTo(all.subList(5, all.size()));
     }
 
-    @Test
-    void aTaskWhoseWorkerDiedIsTakenOverAndFinished() throws Throwable {
-        TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
-                .withStatus(200).withHeader("Content-Type", "text/event-stream")
-                .withBody(chunk("{\"role\":\"assistant\",\"content\":\"recovered\"}", null) + chunk("{}", "stop")
-                        + "data: [DONE]\n\n")));
-        // As a worker that claimed the task and then died leaves it: in progress, lease run out.
+    /** A task as a worker that claimed it and then died leaves it: in progress, lease run out. */
+    static ResponseRecord orphan() {
         var orphan = new ResponseRecord();
         orphan.id = "resp_orphan" + System.nanoTime();
         orphan.tenant = "acme";
@@ -137,11 +133,84 @@ class BackgroundApiTest {
         orphan.input = "[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]";
         orphan.leaseOwner = "worker_dead";
         orphan.leaseUntil = Instant.now().minusSeconds(60);
+        return orphan;
+    }
+
+    static void answers(String text) {
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "text/event-stream")
+                .withBody(chunk("{\"role\":\"assistant\",\"content\":\"" + text + "\"}", null)
+                        + chunk("{}", "stop") + "data: [DONE]\n\n")));
+    }
+
+    @Test
+    void aTaskWhoseWorkerDiedIsTakenOverAndFinished() throws Throwable {
+        answers("recovered");
+        var orphan = orphan();
         VertxContextSupport.subscribeAndAwait(() -> store.insert(orphan));
 
         JsonNode done = awaitStatus(orphan.id, "completed");
 
         assertThat(done.get("status").asText()).isEqualTo("completed");
         assertThat(done.at("/output/0/content/0/text").asText()).isEqualTo("recovered");
+    }
+
+    @Test
+    void aTakenOverTaskReplacesTheDeadWorkersEventsAndNeverReusesTheirNumbers() throws Throwable {
+        answers("second run");
+        var orphan = orphan();
+        // Queued with events 0 and 1; the dead worker had stored 2 to 4 of its own run before it died.
+        orphan.nextSequence = 2;
+        var stored = new java.util.ArrayList<EventRecord>();
+        for (int i = 0; i < 5; i++) {
+            String who = i < 2 ? "queued" : "dead";
+            stored.add(new EventRecord(orphan.id, i, "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + i
+                    + ",\"delta\":\"" + who + "\"}"));
+        }
+        VertxContextSupport.subscribeAndAwait(() -> store.insert(orphan, stored));
+
+        awaitStatus(orphan.id, "completed");
+        List<JsonNode> events = events(acme().get("/v1/responses/" + orphan.id + "?stream=true").asString());
+
+        assertThat(events).extracting(e -> e.path("delta").asText()).doesNotContain("dead");
+        assertThat(events.subList(0, 2)).extracting(e -> e.get("sequence_number").asInt()).containsExactly(0, 1);
+        assertThat(events.get(2).get("sequence_number").asInt()).isEqualTo(5);
+        for (int i = 3; i < events.size(); i++) {
+            assertThat(events.get(i).get("sequence_number").asInt())
+                    .isEqualTo(events.get(i - 1).get("sequence_number").asInt() + 1);
+        }
+        assertThat(events.get(events.size() - 1).get("type").asText()).isEqualTo("response.completed");
+        assertThat(events).extracting(e -> e.path("delta").asText()).contains("second run");
+    }
+
+    @Test
+    void aDeadWorkersTaskThatWasCancelledEndsCancelledWithoutAskingTheProviderAgain() throws Throwable {
+        answers("should not run");
+        var orphan = orphan();
+        orphan.cancelRequested = true;
+        VertxContextSupport.subscribeAndAwait(() -> store.insert(orphan));
+
+        JsonNode done = awaitStatus(orphan.id, "cancelled");
+
+        assertThat(done.get("status").asText()).isEqualTo("cancelled");
+        assertThat(TestUpstreams.upstream.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aWorkerThatNoLongerHoldsATaskStoresNoMoreOfItsEvents() throws Throwable {
+        var task = orphan();
+        task.leaseUntil = Instant.now().plusSeconds(600);
+        task.leaseOwner = "worker_other";
+        VertxContextSupport.subscribeAndAwait(() -> store.insert(task));
+        var late = List.of(new EventRecord(task.id, 0, "{\"type\":\"response.in_progress\",\"sequence_number\":0}"));
+
+        boolean held = VertxContextSupport
+                .subscribeAndAwait(() -> store.appendTaskEvents(task.id, "worker_late", late));
+        boolean owned = VertxContextSupport.subscribeAndAwait(() -> store.appendTaskEvents(task.id, "worker_other",
+                late));
+
+        assertThat(held).isFalse();
+        assertThat(owned).isTrue();
+        assertThat(VertxContextSupport.subscribeAndAwait(() -> store.events(task.id, -1))).hasSize(1);
     }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,6 +26,7 @@ import io.kaiwa.runtime.store.ResponseStore;
 import io.kaiwa.runtime.store.SafeContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -52,6 +55,11 @@ public class BackgroundTasks {
 
     @Inject
     Metrics metrics;
+
+    /** Attempts at storing a batch of events before a run gives up, and the pauses between them. */
+    private static final int WRITE_ATTEMPTS = 8;
+    private static final long WRITE_PAUSE_MS = 200;
+    private static final long WRITE_PAUSE_MAX_MS = 5_000;
 
     private final String owner = Ids.next("worker");
     private final AtomicInteger running = new AtomicInteger();
@@ -126,8 +134,10 @@ public class BackgroundTasks {
         private final OpenAiEvents events;
         private final List<EventRecord> pending = new ArrayList<>();
         private boolean writing;
+        private int failedWrites;
         private boolean finishing;
         private boolean done;
+        private boolean released;
         private Cancellable upstream;
         private AgentLoop loop;
         private Provider provider;
@@ -146,6 +156,11 @@ public class BackgroundTasks {
             Duration lease = config.tasks().lease();
             long every = Math.max(100, Math.min(lease.toMillis() / 3, 1_000));
             renewal = vertx.setPeriodic(every, id -> context.runOnContext(ignored -> renew(lease)));
+            if (task.cancelRequested) {
+                // Cancelled while a worker that has since died held it: end it without asking the provider again.
+                cancel();
+                return;
+            }
             task.status = "in_progress";
             add(events.lifecycle("response.in_progress"));
             service.prepareTask(task).subscribe().with(p -> {
@@ -183,16 +198,13 @@ public class BackgroundTasks {
             if (done) {
                 return;
             }
-            store.renew(task.id, owner, lease).subscribe().with(state -> {
+            db(() -> store.renew(task.id, owner, lease), state -> {
                 switch (state) {
                     case CANCEL -> cancel();
                     case LOST -> {
                         // Another worker took it over after this one was too slow to renew: leave it to that one.
                         LOG.warnf("lost the lease of %s; stopping here", task.id);
-                        if (upstream != null) {
-                            upstream.cancel();
-                        }
-                        stopHere();
+                        leave();
                     }
                     case HELD -> {
                     }
@@ -230,7 +242,26 @@ public class BackgroundTasks {
             if (renewal >= 0) {
                 vertx.cancelTimer(renewal);
             }
-            if (!finishing) {
+        }
+
+        /**
+         * Stops without writing anything more: another worker holds the task now, or will once the lease runs out.
+         */
+        private void leave() {
+            if (released) {
+                return;
+            }
+            if (upstream != null) {
+                upstream.cancel();
+            }
+            stopHere();
+            release();
+        }
+
+        /** Frees this run's place among the tasks the instance runs at once; once, however it ended. */
+        private void release() {
+            if (!released) {
+                released = true;
                 running.decrementAndGet();
             }
         }
@@ -240,34 +271,61 @@ public class BackgroundTasks {
             write();
         }
 
-        /** One write at a time, in order: events that arrive meanwhile go out together in the next one. */
+        /**
+         * One write at a time, in order: events that arrive meanwhile go out together in the next one. A failed write
+         * is tried again, its events first, after a growing pause; when the database stays unreachable the run stops
+         * and the task is taken over once its lease runs out.
+         */
         private void write() {
-            if (writing || (pending.isEmpty() && !finishing)) {
+            if (writing || released || (pending.isEmpty() && !finishing)) {
                 return;
             }
             var batch = new ArrayList<>(pending);
             pending.clear();
             writing = true;
-            if (finishing) {
-                store.finishTask(task, owner, batch).subscribe().with(held -> {
-                    running.decrementAndGet();
-                    if (!held) {
-                        LOG.warnf("%s was taken over before it finished here; its result here is dropped", task.id);
-                    }
-                    poll();
-                }, failure -> {
-                    running.decrementAndGet();
-                    LOG.error("could not store the end of " + task.id, failure);
-                });
-                return;
-            }
-            store.appendEvents(batch).subscribe().with(ok -> {
-                writing = false;
-                write();
-            }, failure -> {
-                writing = false;
-                LOG.warn("could not store events of " + task.id + ": " + failure);
-            });
+            boolean last = finishing;
+            db(() -> last ? store.finishTask(task, owner, batch) : store.appendTaskEvents(task.id, owner, batch),
+                    held -> {
+                        writing = false;
+                        failedWrites = 0;
+                        if (!held) {
+                            LOG.warnf("%s was taken over by another worker; this one's results are dropped", task.id);
+                            leave();
+                        } else if (last) {
+                            release();
+                            poll();
+                        } else {
+                            write();
+                        }
+                    }, failure -> {
+                        pending.addAll(0, batch);
+                        if (++failedWrites > WRITE_ATTEMPTS) {
+                            writing = false;
+                            LOG.error("could not store the events of " + task.id + "; stopping here, another worker "
+                                    + "takes it over once its lease runs out", failure);
+                            leave();
+                            return;
+                        }
+                        long pause = Math.min(WRITE_PAUSE_MAX_MS, WRITE_PAUSE_MS << (failedWrites - 1));
+                        LOG.warnf("could not store the events of %s (attempt %d), trying again in %d ms: %s", task.id,
+                                failedWrites, pause, failure);
+                        // Still "writing" during the pause: events that arrive meanwhile wait for the retry.
+                        vertx.setTimer(pause, id -> context.runOnContext(ignored -> {
+                            writing = false;
+                            write();
+                        }));
+                    });
+        }
+
+        /**
+         * Runs a database call in a session of its own and hands the outcome back to this run's context. Calls made
+         * on one Vert.x context share Hibernate Reactive's session there, and a lease renewal can come while an event
+         * write is under way.
+         */
+        private <T> void db(Supplier<Uni<T>> call, Consumer<T> ok, Consumer<Throwable> failed) {
+            SafeContext.run(vertx, () -> call.get().subscribe().with(
+                    item -> context.runOnContext(ignored -> ok.accept(item)),
+                    failure -> context.runOnContext(ignored -> failed.accept(failure))));
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.kaiwa.runtime.store;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -43,11 +42,24 @@ public class ResponseStore {
             + "JOIN chain c ON p.id = c.previous_response_id AND p.tenant = c.tenant WHERE c.depth < 100000) "
             + "SELECT " + COLUMNS + " FROM chain ORDER BY depth DESC";
 
-    /** Hands queued tasks, and tasks whose worker's lease ran out, to one worker; others skip the locked rows. */
-    private static final String CLAIM = "UPDATE kaiwa_response SET status = 'in_progress', lease_owner = :owner, "
-            + "lease_until = :until WHERE id IN (SELECT id FROM kaiwa_response WHERE background AND (status = "
-            + "'queued' OR (status = 'in_progress' AND lease_until < :now)) ORDER BY created_at LIMIT :limit "
-            + "FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
+    /** A lease's end on the database's clock, so that replicas whose clocks differ agree on when it runs out. */
+    private static final String LEASE_END = "now() + CAST(:lease AS float8) * interval '1 millisecond'";
+
+    /**
+     * Hands queued tasks, and tasks whose worker's lease ran out, to one worker; others skip the locked rows. A task
+     * taken over starts again: the events the previous worker stored after the queued ones are dropped, and the new
+     * run numbers its events after the highest of them, so a sequence number never means two different events.
+     * ({@code next_sequence} is written only when a task ends, so while it runs it still marks the queued events.)
+     */
+    private static final String CLAIM = "WITH claimed AS (SELECT id AS claimed_id FROM kaiwa_response WHERE "
+            + "background AND (status = 'queued' OR (status = 'in_progress' AND lease_until < now())) "
+            + "ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED), "
+            + "dropped AS (DELETE FROM kaiwa_response_event e USING kaiwa_response t, claimed c "
+            + "WHERE t.id = c.claimed_id AND e.response_id = t.id AND e.sequence_number >= t.next_sequence "
+            + "RETURNING e.response_id, e.sequence_number) "
+            + "UPDATE kaiwa_response r SET status = 'in_progress', lease_owner = :owner, lease_until = " + LEASE_END
+            + ", next_sequence = GREATEST(r.next_sequence, (SELECT max(d.sequence_number) + 1 FROM dropped d "
+            + "WHERE d.response_id = r.id)) FROM claimed c WHERE r.id = c.claimed_id RETURNING " + COLUMNS;
 
     @Inject
     Mutiny.SessionFactory sessions;
@@ -183,13 +195,22 @@ public class ResponseStore {
     }
 
     /**
-     * @param events events to append to a response's stream
-     * @return when they are committed
+     * Appends a running task's events, only while the worker still holds it: a worker whose lease ran out and was
+     * taken over stores nothing more. The task's row stays share-locked until the events are committed, so a
+     * takeover waits for them (and then drops them with the rest of the old run's).
+     *
+     * @param id the task
+     * @param owner the worker
+     * @param events events to append to its stream
+     * @return whether the worker still held the task (and the events are committed)
      */
-    public Uni<Void> appendEvents(List<EventRecord> events) {
-        return events.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : sessions.withTransaction(s -> appendEvents(s, events));
+    public Uni<Boolean> appendTaskEvents(String id, String owner, List<EventRecord> events) {
+        return sessions.withTransaction(s -> s.createNativeQuery(
+                "SELECT 1 FROM kaiwa_response WHERE id = :id AND lease_owner = :owner FOR SHARE", Integer.class)
+                .setParameter("id", id).setParameter("owner", owner).getResultList()
+                .chain(held -> held.isEmpty()
+                        ? Uni.createFrom().item(false)
+                        : appendEvents(s, events).replaceWith(true)));
     }
 
     private static Uni<Void> appendEvents(Mutiny.Session s, List<EventRecord> events) {
@@ -260,10 +281,9 @@ public class ResponseStore {
      * @return the claimed tasks, now {@code in_progress} and leased to the owner
      */
     public Uni<List<ResponseRecord>> claim(String owner, Duration lease, int limit) {
-        Instant now = Instant.now();
         return sessions.withTransaction(s -> s.createNativeQuery(CLAIM, ResponseRecord.class)
-                .setParameter("owner", owner).setParameter("until", now.plus(lease)).setParameter("now", now)
-                .setParameter("limit", limit).getResultList());
+                .setParameter("owner", owner).setParameter("lease", lease.toMillis()).setParameter("limit", limit)
+                .getResultList());
     }
 
     /**
@@ -274,9 +294,9 @@ public class ResponseStore {
      */
     public Uni<LeaseState> renew(String id, String owner, Duration lease) {
         return sessions.withTransaction(s -> s.createNativeQuery(
-                "UPDATE kaiwa_response SET lease_until = :until WHERE id = :id AND lease_owner = :owner "
+                "UPDATE kaiwa_response SET lease_until = " + LEASE_END + " WHERE id = :id AND lease_owner = :owner "
                         + "AND status = 'in_progress' RETURNING cancel_requested",
-                Boolean.class).setParameter("until", Instant.now().plus(lease)).setParameter("id", id)
+                Boolean.class).setParameter("lease", lease.toMillis()).setParameter("id", id)
                 .setParameter("owner", owner).getResultList())
                 .map(rows -> rows.isEmpty() ? LeaseState.LOST : rows.get(0) ? LeaseState.CANCEL : LeaseState.HELD);
     }
