@@ -1,5 +1,8 @@
 package io.kaiwa.runtime;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.kaiwa.runtime.ResponsesApiTest.acme;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,8 +37,30 @@ class OperationsTest {
 
         assertThat(metrics).containsPattern("kaiwa_responses_total\\{[^}]*mode=\"sync\"[^}]*provider=\"chat\"");
         assertThat(metrics).containsPattern("kaiwa_tokens_total\\{[^}]*kind=\"input\"");
-        assertThat(metrics).contains("kaiwa_upstream_duration_seconds_bucket");
+        assertThat(metrics)
+                .containsPattern("kaiwa_upstream_duration_seconds_count\\{[^}]*call=\"send\"[^}]*provider=\"chat\"");
         assertThat(metrics).contains("http_server_requests_seconds_count");
+    }
+
+    @Test
+    void aResponseTheProviderRefusedIsCountedAsFailed() {
+        TestUpstreams.upstream.resetAll();
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                .withStatus(429).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\"}}")));
+        double before = failedSync(acme().get("/q/metrics").asString());
+
+        acme().body("{\"model\":\"gpt-chat\",\"input\":\"x\"}").post("/v1/responses").then().statusCode(429);
+
+        assertThat(failedSync(acme().get("/q/metrics").asString())).isEqualTo(before + 1);
+    }
+
+    private static double failedSync(String metrics) {
+        var m = java.util.regex.Pattern
+                .compile("kaiwa_responses_total\\{mode=\"sync\",provider=\"chat\",status=\"failed\"} "
+                        + "([0-9.E]+)")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test

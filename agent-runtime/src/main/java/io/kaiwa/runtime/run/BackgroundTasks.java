@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.kaiwa.core.Usage;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.provider.Provider;
@@ -141,7 +142,6 @@ public class BackgroundTasks {
         private Cancellable upstream;
         private AgentLoop loop;
         private Provider provider;
-        private Instant startedAt;
         private long renewal = -1;
 
         Run(ResponseRecord task, Context context) {
@@ -168,10 +168,11 @@ public class BackgroundTasks {
                     return;
                 }
                 provider = p.provider();
-                startedAt = Instant.now();
                 loop = p.loop();
-                upstream = loop.stream(p.conversation()).subscribe().with(this::on,
-                        failure -> end(ResponseService.failed(task, failure)));
+                upstream = loop.stream(p.conversation()).subscribe().with(this::on, failure -> {
+                    metrics.finished(provider, "background", "failed", Usage.ZERO);
+                    end(ResponseService.failed(task, failure));
+                });
             }, failure -> end(ResponseService.failed(task, failure)));
         }
 
@@ -180,12 +181,10 @@ public class BackgroundTasks {
                 return;
             }
             if (e instanceof StreamEvent.Completed c) {
-                metrics.finished(provider, "background", "completed", Duration.between(startedAt, Instant.now()),
-                        c.turn().usage());
+                metrics.finished(provider, "background", "completed", c.turn().usage());
                 end(ResponseService.finish(task, c.turn(), events.itemIds(), loop));
             } else if (e instanceof StreamEvent.Failed f) {
-                metrics.finished(provider, "background", f.turn().status().wire(),
-                        Duration.between(startedAt, Instant.now()), f.turn().usage());
+                metrics.finished(provider, "background", f.turn().status().wire(), f.turn().usage());
                 end(ResponseService.finish(task, f.turn(), events.itemIds(), loop));
             } else {
                 var out = new ArrayList<OpenAiEvents.Event>(3);

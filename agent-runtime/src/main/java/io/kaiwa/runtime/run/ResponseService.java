@@ -20,6 +20,7 @@ import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.Usage;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.item.Item;
@@ -98,8 +99,9 @@ public class ResponseService {
      */
     public Uni<ResponseRecord> create(String tenant, CreateRequest request) {
         return prepare(tenant, request).chain(p -> p.loop.send(p.conversation)
+                .onFailure().invoke(failure -> metrics.finished(p.provider, "sync", "failed", Usage.ZERO))
                 .map(turn -> {
-                    metrics.finished(p.provider, "sync", turn.status().wire(), since(p.record), turn.usage());
+                    metrics.finished(p.provider, "sync", turn.status().wire(), turn.usage());
                     return finish(p.record, turn, null, p.loop);
                 })
                 .chain(record -> request.store()
@@ -117,6 +119,7 @@ public class ResponseService {
      */
     public Uni<Multi<String>> stream(String tenant, CreateRequest request) {
         return prepare(tenant, request).chain(p -> Streams.firstThenRest(p.loop.stream(p.conversation))
+                .onFailure().invoke(failure -> metrics.finished(p.provider, "stream", "failed", Usage.ZERO))
                 .map(events -> frames(p, events)));
     }
 
@@ -126,22 +129,21 @@ public class ResponseService {
                 openAi.lifecycle("response.in_progress").sse());
         Multi<String> body = events.onItem().transformToUniAndConcatenate(e -> {
             if (e instanceof StreamEvent.Completed c) {
-                metrics.finished(p.provider, "stream", "completed", since(p.record), c.turn().usage());
+                metrics.finished(p.provider, "stream", "completed", c.turn().usage());
                 return end(p, openAi, finish(p.record, c.turn(), openAi.itemIds(), p.loop));
             }
             if (e instanceof StreamEvent.Failed f) {
-                metrics.finished(p.provider, "stream", f.turn().status().wire(), since(p.record), f.turn().usage());
+                metrics.finished(p.provider, "stream", f.turn().status().wire(), f.turn().usage());
                 return end(p, openAi, finish(p.record, f.turn(), openAi.itemIds(), p.loop));
             }
             var out = new ArrayList<OpenAiEvents.Event>(3);
             openAi.on(e, out);
             return Uni.createFrom().item(sse(out));
-        }).onFailure().recoverWithMulti(failure -> end(p, openAi, failed(p.record, failure)).toMulti());
+        }).onFailure().recoverWithMulti(failure -> {
+            metrics.finished(p.provider, "stream", "failed", Usage.ZERO);
+            return end(p, openAi, failed(p.record, failure)).toMulti();
+        });
         return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(head), body);
-    }
-
-    static java.time.Duration since(ResponseRecord r) {
-        return java.time.Duration.between(r.createdAt, Instant.now());
     }
 
     private Uni<String> end(Prepared p, OpenAiEvents openAi, ResponseRecord finished) {
@@ -188,10 +190,10 @@ public class ResponseService {
             Provider provider = providers.route(request.model());
             ToolPlan plan = ToolPlan.of(provider, request.options(), localTools, config.tools());
             // Fails now, as an HTTP error, when the provider cannot be called at all (no key).
-            ModelAdapter first = providers.adapter(provider, plan.first(), request.store());
+            ModelAdapter first = metrics.timed(provider, providers.adapter(provider, plan.first(), request.store()));
             Function<ObjectNode, ModelAdapter> adapters = options -> options == plan.first()
                     ? first
-                    : providers.adapter(provider, options, request.store());
+                    : metrics.timed(provider, providers.adapter(provider, options, request.store()));
             var loop = new AgentLoop(plan, adapters, localTools, config.tools(), request.input(),
                     "auto".equals(request.options().path("truncation").asText()));
             Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
