@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -86,6 +90,18 @@ class ResponsesApiTest {
         Response r = create(acme(), body);
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         return r.jsonPath().getString("id");
+    }
+
+    @Inject
+    Mutiny.SessionFactory sessions;
+
+    long storedResponses() {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> sessions.withSession(s -> s.createNativeQuery(
+                    "SELECT count(*) FROM kaiwa_response", Long.class).getSingleResult()));
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @BeforeEach
@@ -491,10 +507,25 @@ class ResponsesApiTest {
                     .withStatus(503).withHeader("x-should-retry", "false").withBody("""
                             {"error":{"message":"Overloaded","type":"server_error","code":"overloaded"}}""")));
 
+            long before = storedResponses();
+
             Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\"}");
 
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.jsonPath().getString("error.code")).isEqualTo("overloaded");
+            assertThat(storedResponses()).isEqualTo(before);
+        }
+
+        @Test
+        void anUpstream409IsPassedOnWithItsCode() {
+            TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                    .withStatus(409).withBody("""
+                            {"error":{"message":"Conflict","type":"invalid_request_error","code":"conflict"}}""")));
+
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+
+            assertThat(r.statusCode()).isEqualTo(409);
+            assertThat(r.jsonPath().getString("error.code")).isEqualTo("conflict");
         }
 
         @Test

@@ -357,6 +357,20 @@ class OpenAiClientIT {
     }
 
     @Test
+    void theServiceLogShowsNoKeyEvenWhenCallsFail() {
+        upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"error\":{\"message\":\"Incorrect API key provided\",\"code\":\"invalid_api_key\"}}")));
+
+        assertThatThrownBy(() -> acme.responses().create(params("gpt-chat", "x").build()))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> client("sk-wrong-it").responses().create(params("gpt-chat", "x").build()))
+                .isInstanceOf(UnauthorizedException.class);
+
+        assertThat(service.log()).isNotEmpty().doesNotContain("sk-acme-it", "sk-globex-it", "sk-wrong-it",
+                "sk-upstream-chat", "sk-upstream-resp");
+    }
+
+    @Test
     void passesOnAnUpstream429AndNamesTheFieldOfBadInput() {
         upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse().withStatus(429)
                 .withHeader("x-should-retry", "false").withBody("""
