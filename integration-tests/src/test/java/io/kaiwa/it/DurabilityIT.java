@@ -10,6 +10,7 @@ import static io.kaiwa.it.OpenAiClientIT.chunk;
 import static io.kaiwa.it.OpenAiClientIT.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,18 +87,20 @@ class DurabilityIT {
     }
 
     @Test
-    void twoInstancesOnOneDatabaseShareTasksAndRunNoneTwice() {
+    void twoInstancesOnOneDatabaseShareTasksAndRunNoneTwice() throws IOException {
         upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream").withFixedDelay(300)
                 .withBody(chunk("{\"role\":\"assistant\",\"content\":\"done\"}", "stop") + "data: [DONE]\n\n")));
         try (var first = ServiceProcess.start("instance-1", env())) {
+            // The second instance finds the database in its configuration file, as a deployment may keep it.
+            Path folder = Files.createTempDirectory(Path.of("target"), "instance-2");
+            Files.createDirectories(folder.resolve("config"));
+            Files.writeString(folder.resolve("config/application.properties"), "kaiwa.database.url=postgresql://"
+                    + "127.0.0.1:" + first.embeddedDatabasePort() + "/postgres\nkaiwa.database.username=postgres\n");
             Map<String, String> second = env();
-            second.put("KAIWA_DATABASE_URL", "postgresql://127.0.0.1:" + first.embeddedDatabasePort() + "/postgres");
-            second.put("KAIWA_DATABASE_USERNAME", "postgres");
-            second.put("KAIWA_DATABASE_PASSWORD", "");
             // Each instance calls the provider with its own key, so the upstream tells which instance ran a task.
             second.put("KAIWA_PROVIDERS_CHAT_API_KEY", "sk-upstream-instance-2");
-            try (var other = ServiceProcess.start("instance-2", second)) {
+            try (var other = ServiceProcess.start("instance-2", second, folder.toAbsolutePath())) {
                 OpenAIClient a = client(first);
                 OpenAIClient b = client(other);
                 List<String> ids = new ArrayList<>();

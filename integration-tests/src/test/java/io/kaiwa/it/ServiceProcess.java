@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged service ({@code agent-runtime/target/quarkus-app/quarkus-run.jar}) run as users run it: its own JVM,
- * configured by environment variables only, its embedded PostgreSQL in a data folder unless told otherwise.
+ * configured by environment variables (and, where a test puts one, a configuration file in its working directory), its
+ * embedded PostgreSQL in a data folder unless told otherwise.
  */
 final class ServiceProcess implements AutoCloseable {
     private static final Pattern EMBEDDED_PORT = Pattern.compile("embedded PostgreSQL in .* \\(port (\\d+)\\)");
@@ -41,6 +42,17 @@ final class ServiceProcess implements AutoCloseable {
      * @return the running service, healthy
      */
     static ServiceProcess start(String name, Map<String, String> env) {
+        return start(name, env, Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * @param name names the log file
+     * @param env the service's environment (on top of a clean one: no inherited keys)
+     * @param workingDirectory where it runs, which is where it looks for {@code .env} and
+     *        {@code config/application.properties}
+     * @return the running service, healthy
+     */
+    static ServiceProcess start(String name, Map<String, String> env, Path workingDirectory) {
         String jar = System.getProperty("kaiwa.service.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("the packaged service is missing: " + jar + " (build agent-runtime first)");
@@ -55,7 +67,7 @@ final class ServiceProcess implements AutoCloseable {
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.directory(workingDirectory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             var service = new ServiceProcess(builder.start(), port, log);
             service.awaitHealthy(Duration.ofSeconds(90));
             return service;

@@ -28,6 +28,27 @@ public interface KaiwaConfig {
     /** @return the built-in tools Kaiwa runs itself for providers that do not host them */
     Tools tools();
 
+    /**
+     * @return an external PostgreSQL; read before Quarkus starts (see {@code EmbeddedDatabase}), declared here so that
+     *         a configuration file may hold it
+     */
+    Database database();
+
+    /** @return where the embedded PostgreSQL keeps its data (default {@code ./kaiwa-data}); read before Quarkus starts */
+    Optional<String> dataDir();
+
+    /** An external PostgreSQL instead of the embedded one. */
+    interface Database {
+        /** @return {@code postgresql://host:port/database}; when set, nothing embedded starts */
+        Optional<String> url();
+
+        /** @return the user */
+        Optional<String> username();
+
+        /** @return the password */
+        Optional<String> password();
+    }
+
     /** One model provider. */
     interface Provider {
         /** @return the API's base URL, e.g. {@code https://dashscope-intl.aliyuncs.com/compatible-mode/v1} */

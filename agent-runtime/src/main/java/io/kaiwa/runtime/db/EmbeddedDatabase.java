@@ -3,11 +3,14 @@ package io.kaiwa.runtime.db;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.config.DotEnvConfigSourceProvider;
+import io.smallrye.config.PropertiesConfigSourceLoader;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -15,10 +18,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * in {@code kaiwa.data-dir} (default {@code ./kaiwa-data}), listening on loopback only.
  *
  * <p>
- * Configured means {@code KAIWA_DATABASE_URL} ({@code postgresql://host:port/db}, with {@code KAIWA_DATABASE_USERNAME}
- * and {@code KAIWA_DATABASE_PASSWORD}) or Quarkus's own {@code QUARKUS_DATASOURCE_REACTIVE_URL}, as environment
- * variables or system properties; then nothing embedded starts. Runs before Quarkus reads its configuration, so it
- * passes the URLs on as system properties.
+ * Configured means {@code kaiwa.database.url} ({@code postgresql://host:port/db}, with {@code kaiwa.database.username}
+ * and {@code kaiwa.database.password}) or Quarkus's own {@code quarkus.datasource.reactive.url}, wherever Quarkus
+ * would read them (environment variables such as {@code KAIWA_DATABASE_URL}, system properties, {@code .env},
+ * {@code config/application.properties}); then nothing embedded starts. Runs before Quarkus starts, so it passes the
+ * URLs on as system properties.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
@@ -34,24 +38,39 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @throws IOException when the server cannot start
      */
     public static EmbeddedDatabase startUnlessConfigured() throws IOException {
-        return startUnlessConfigured(System.getenv(), System::getProperty);
+        SmallRyeConfig config = quarkusSources();
+        return startUnlessConfigured(name -> config.getOptionalValue(name, String.class).orElse(null));
     }
 
-    static EmbeddedDatabase startUnlessConfigured(Map<String, String> env, Function<String, String> properties)
-            throws IOException {
-        Function<String, String> setting = name -> {
-            String value = properties.apply(name);
-            return value != null
-                    ? value
-                    : env.get(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
-                            .replace('-', '_'));
-        };
+    /**
+     * The sources Quarkus reads its configuration from, in its order, for the few settings needed before Quarkus
+     * starts: system properties, environment variables, {@code .env} and {@code config/application.properties} in
+     * the working directory, the packaged {@code application.properties}; with the active profile.
+     */
+    private static SmallRyeConfig quarkusSources() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        String profile = System.getProperty("quarkus.profile", System.getenv().getOrDefault("QUARKUS_PROFILE", "prod"));
+        return new SmallRyeConfigBuilder().forClassLoader(loader).withProfile(profile).addDefaultInterceptors()
+                .addSystemSources().withSources(DotEnvConfigSourceProvider.dotEnvSources(loader))
+                .withSources(PropertiesConfigSourceLoader.inFileSystem(
+                        Path.of("config", "application.properties").toAbsolutePath().toUri().toString(), 260, loader))
+                .withSources(PropertiesConfigSourceLoader.inClassPath("application.properties", 250, loader))
+                .build();
+    }
+
+    static EmbeddedDatabase startUnlessConfigured(Function<String, String> setting) throws IOException {
         String url = setting.apply("kaiwa.database.url");
         if (url != null && !url.isBlank()) {
             point(url, setting.apply("kaiwa.database.username"), setting.apply("kaiwa.database.password"));
             return new EmbeddedDatabase(null);
         }
-        if (setting.apply("quarkus.datasource.reactive.url") != null) {
+        String reactive = setting.apply("quarkus.datasource.reactive.url");
+        if (reactive != null && !reactive.isBlank()) {
+            if (setting.apply("quarkus.datasource.jdbc.url") == null) {
+                // Flyway migrates through JDBC: the same database.
+                System.setProperty("quarkus.datasource.jdbc.url",
+                        "jdbc:" + reactive.replaceFirst("^(vertx-reactive:)?postgres(ql)?://", "postgresql://"));
+            }
             return new EmbeddedDatabase(null);
         }
         String dir = setting.apply("kaiwa.data-dir");

@@ -42,8 +42,7 @@ public class Providers {
     public Providers(KaiwaConfig config, Vertx vertx) {
         config.providers().forEach((name, p) -> {
             String key = p.apiKey().filter(k -> !k.isBlank()).orElse(null);
-            String variable = p.apiKeyVariable()
-                    .orElse("KAIWA_PROVIDERS_" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY");
+            String variable = p.apiKeyVariable().orElse(apiKeyVariable(name));
             List<String> hosted = p.hostedTools().orElse(List.of());
             if (!hosted.isEmpty() && p.api() != KaiwaConfig.Api.RESPONSES) {
                 throw new IllegalStateException("kaiwa.providers." + name + ".hosted-tools: only a provider with api="
@@ -103,6 +102,19 @@ public class Providers {
         ModelAdapter made = build(provider, options, store);
         adapters.put(key, made);
         return made;
+    }
+
+    /**
+     * @param name a provider's name
+     * @return the environment variable that sets its key, as Quarkus reads it: {@code qwen-responses} is
+     *         {@code KAIWA_PROVIDERS_QWEN_RESPONSES_API_KEY}; a name with a dot (which only double underscores give in
+     *         environment variables) is quoted with them again
+     */
+    static String apiKeyVariable(String name) {
+        String upper = name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9.]", "_");
+        return upper.contains(".")
+                ? "KAIWA_PROVIDERS__" + upper.replace('.', '_') + "__API_KEY"
+                : "KAIWA_PROVIDERS_" + upper + "_API_KEY";
     }
 
     private static ApiException missingKey(Provider provider) {
