@@ -1,0 +1,40 @@
+package io.kaiwa.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The service as the README's run command starts it on a fresh machine: no configuration, no provider key. */
+class DefaultsIT {
+    @Test
+    void withNoConfigurationALoopbackClientIsServedAndAModelCallNamesTheMissingKey() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "it-defaults").toAbsolutePath();
+        try (var service = ServiceProcess.start("defaults", Map.of("KAIWA_DATA_DIR", data.toString()))) {
+            HttpClient http = HttpClient.newHttpClient();
+
+            HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(service.baseUrl()
+                    + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> create = http.send(HttpRequest.newBuilder(URI.create(service.baseUrl()
+                    + "/v1/responses")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                            .ofString("{\"model\":\"qwen-plus\",\"input\":\"hi\"}"))
+                    .build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(models.statusCode()).isEqualTo(200);
+            assertThat(create.statusCode()).as(create.body()).isEqualTo(401);
+            JsonNode error = OpenAiClientIT.JSON.readTree(create.body()).get("error");
+            assertThat(error.get("message").asText()).contains("dashscope").contains("DASHSCOPE_API_KEY");
+            assertThat(service.log()).contains("Created the embedded PostgreSQL");
+        }
+    }
+}
