@@ -59,24 +59,24 @@ public class Metrics {
      *         request to the end of the answer (the tools Kaiwa runs between calls are not in it)
      */
     public ModelAdapter timed(Provider provider, ModelAdapter adapter) {
-        Timer sent = upstream(provider, "send");
-        Timer streamed = upstream(provider, "stream");
         return new ModelAdapter() {
             @Override
             public Uni<Turn> send(Conversation conversation, List<Item> input) {
+                Timer timer = upstream(provider, "send");
                 return Uni.createFrom().deferred(() -> {
                     long start = System.nanoTime();
                     return adapter.send(conversation, input)
-                            .onTermination().invoke(() -> sent.record(System.nanoTime() - start, NANOSECONDS));
+                            .onTermination().invoke(() -> timer.record(System.nanoTime() - start, NANOSECONDS));
                 });
             }
 
             @Override
             public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
+                Timer timer = upstream(provider, "stream");
                 return Multi.createFrom().deferred(() -> {
                     long start = System.nanoTime();
                     return adapter.stream(conversation, input).onTermination()
-                            .invoke(() -> streamed.record(System.nanoTime() - start, NANOSECONDS));
+                            .invoke(() -> timer.record(System.nanoTime() - start, NANOSECONDS));
                 });
             }
         };
