@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -161,7 +162,7 @@ class BackgroundApiTest {
         var orphan = orphan();
         // Queued with events 0 and 1; the dead worker had stored 2 to 4 of its own run before it died.
         orphan.nextSequence = 2;
-        var stored = new java.util.ArrayList<EventRecord>();
+        var stored = new ArrayList<EventRecord>();
         for (int i = 0; i < 5; i++) {
             String who = i < 2 ? "queued" : "dead";
             stored.add(new EventRecord(orphan.id, i, "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + i
