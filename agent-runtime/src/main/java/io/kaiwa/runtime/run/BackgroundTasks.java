@@ -143,17 +143,21 @@ public class BackgroundTasks {
         private AgentLoop loop;
         private Provider provider;
         private long renewal = -1;
+        private long heldUntil;
+        private final Runnable cancelHere;
 
         Run(ResponseRecord task, Context context) {
             this.task = task;
             this.context = context;
+            this.cancelHere = () -> context.runOnContext(ignored -> cancel());
             this.events = new OpenAiEvents(task, true);
             events.startAt(task.nextSequence);
         }
 
         void start() {
-            cancels.put(task.id, () -> context.runOnContext(ignored -> cancel()));
+            cancels.put(task.id, cancelHere);
             Duration lease = config.tasks().lease();
+            heldUntil = System.nanoTime() + lease.toNanos();
             long every = Math.max(100, Math.min(lease.toMillis() / 3, 1_000));
             renewal = vertx.setPeriodic(every, id -> context.runOnContext(ignored -> renew(lease)));
             if (task.cancelRequested) {
@@ -170,10 +174,16 @@ public class BackgroundTasks {
                 provider = p.provider();
                 loop = p.loop();
                 upstream = loop.stream(p.conversation()).subscribe().with(this::on, failure -> {
-                    metrics.finished(provider, "background", "failed", Usage.ZERO);
-                    end(ResponseService.failed(task, failure));
+                    if (!done) {
+                        metrics.finished(provider, "background", "failed", Usage.ZERO);
+                        end(ResponseService.failed(task, failure));
+                    }
                 });
-            }, failure -> end(ResponseService.failed(task, failure)));
+            }, failure -> {
+                if (!done) {
+                    end(ResponseService.failed(task, failure));
+                }
+            });
         }
 
         private void on(StreamEvent e) {
@@ -193,22 +203,33 @@ public class BackgroundTasks {
             }
         }
 
+        /** Renews the lease until the task's end is stored, its last write included. */
         private void renew(Duration lease) {
-            if (done) {
+            if (released) {
                 return;
             }
-            db(() -> store.renew(task.id, owner, lease), state -> {
+            long asked = System.nanoTime();
+            db(() -> store.renew(task.id, task.leaseOwner, lease), state -> {
                 switch (state) {
-                    case CANCEL -> cancel();
+                    case CANCEL -> {
+                        heldUntil = asked + lease.toNanos();
+                        cancel();
+                    }
                     case LOST -> {
                         // Another worker took it over after this one was too slow to renew: leave it to that one.
                         LOG.warnf("lost the lease of %s; stopping here", task.id);
                         leave();
                     }
-                    case HELD -> {
-                    }
+                    case HELD -> heldUntil = asked + lease.toNanos();
                 }
-            }, failure -> LOG.warn("could not renew the lease of " + task.id + ": " + failure));
+            }, failure -> {
+                LOG.warn("could not renew the lease of " + task.id + ": " + failure);
+                if (System.nanoTime() - heldUntil > 0) {
+                    // The lease has run out by now: another worker may hold the task. Stop rather than run it twice.
+                    LOG.warnf("the lease of %s ran out; stopping here", task.id);
+                    leave();
+                }
+            });
         }
 
         private void cancel() {
@@ -237,10 +258,7 @@ public class BackgroundTasks {
 
         private void stopHere() {
             done = true;
-            cancels.remove(task.id);
-            if (renewal >= 0) {
-                vertx.cancelTimer(renewal);
-            }
+            cancels.remove(task.id, cancelHere);
         }
 
         /**
@@ -262,6 +280,9 @@ public class BackgroundTasks {
             if (!released) {
                 released = true;
                 running.decrementAndGet();
+                if (renewal >= 0) {
+                    vertx.cancelTimer(renewal);
+                }
             }
         }
 
@@ -283,7 +304,9 @@ public class BackgroundTasks {
             pending.clear();
             writing = true;
             boolean last = finishing;
-            db(() -> last ? store.finishTask(task, owner, batch) : store.appendTaskEvents(task.id, owner, batch),
+            db(() -> last
+                    ? store.finishTask(task, task.leaseOwner, batch)
+                    : store.appendTaskEvents(task.id, task.leaseOwner, batch),
                     held -> {
                         writing = false;
                         failedWrites = 0;

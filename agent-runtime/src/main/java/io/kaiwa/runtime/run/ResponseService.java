@@ -127,12 +127,16 @@ public class ResponseService {
         var openAi = new OpenAiEvents(p.record, p.request.store());
         List<String> head = List.of(openAi.lifecycle("response.created").sse(),
                 openAi.lifecycle("response.in_progress").sse());
+        // Whether the response was counted: storing its end can still fail after that.
+        boolean[] counted = {false};
         Multi<String> body = events.onItem().transformToUniAndConcatenate(e -> {
             if (e instanceof StreamEvent.Completed c) {
+                counted[0] = true;
                 metrics.finished(p.provider, "stream", "completed", c.turn().usage());
                 return end(p, openAi, finish(p.record, c.turn(), openAi.itemIds(), p.loop));
             }
             if (e instanceof StreamEvent.Failed f) {
+                counted[0] = true;
                 metrics.finished(p.provider, "stream", f.turn().status().wire(), f.turn().usage());
                 return end(p, openAi, finish(p.record, f.turn(), openAi.itemIds(), p.loop));
             }
@@ -140,7 +144,9 @@ public class ResponseService {
             openAi.on(e, out);
             return Uni.createFrom().item(sse(out));
         }).onFailure().recoverWithMulti(failure -> {
-            metrics.finished(p.provider, "stream", "failed", Usage.ZERO);
+            if (!counted[0]) {
+                metrics.finished(p.provider, "stream", "failed", Usage.ZERO);
+            }
             return end(p, openAi, failed(p.record, failure)).toMulti();
         });
         return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(head), body);

@@ -46,20 +46,27 @@ public class ResponseStore {
     private static final String LEASE_END = "now() + CAST(:lease AS float8) * interval '1 millisecond'";
 
     /**
-     * Hands queued tasks, and tasks whose worker's lease ran out, to one worker; others skip the locked rows. A task
-     * taken over starts again: the events the previous worker stored after the queued ones are dropped, and the new
-     * run numbers its events after the highest of them, so a sequence number never means two different events.
-     * ({@code next_sequence} is written only when a task ends, so while it runs it still marks the queued events.)
+     * Hands queued tasks, and tasks whose worker's lease ran out, to one worker; others skip the locked rows. Each
+     * claim gets a lease token of its own (the worker's id and a random part), so that a run whose lease ran out is
+     * told so even when the same instance claims the task again.
      */
-    private static final String CLAIM = "WITH claimed AS (SELECT id AS claimed_id FROM kaiwa_response WHERE "
-            + "background AND (status = 'queued' OR (status = 'in_progress' AND lease_until < now())) "
-            + "ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED), "
-            + "dropped AS (DELETE FROM kaiwa_response_event e USING kaiwa_response t, claimed c "
-            + "WHERE t.id = c.claimed_id AND e.response_id = t.id AND e.sequence_number >= t.next_sequence "
-            + "RETURNING e.response_id, e.sequence_number) "
-            + "UPDATE kaiwa_response r SET status = 'in_progress', lease_owner = :owner, lease_until = " + LEASE_END
-            + ", next_sequence = GREATEST(r.next_sequence, (SELECT max(d.sequence_number) + 1 FROM dropped d "
-            + "WHERE d.response_id = r.id)) FROM claimed c WHERE r.id = c.claimed_id RETURNING " + COLUMNS;
+    private static final String CLAIM = "UPDATE kaiwa_response SET status = 'in_progress', lease_owner = :owner || "
+            + "'/' || md5(CAST(random() AS text) || id), lease_until = " + LEASE_END + " WHERE id IN (SELECT id FROM "
+            + "kaiwa_response WHERE background AND (status = 'queued' OR (status = 'in_progress' AND lease_until < "
+            + "now())) ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
+
+    /**
+     * A task taken over starts again: the events the previous run stored after the queued ones are dropped, and the
+     * new run numbers its events after the highest of them, so a sequence number never means two different events.
+     * ({@code next_sequence} is written only when a task ends, so while it runs it still marks the queued events.) A
+     * statement of its own after the claim: it sees every event the previous run committed before the claim took the
+     * row, and a later append finds the row taken.
+     */
+    private static final String RESTART = "WITH dropped AS (DELETE FROM kaiwa_response_event e USING kaiwa_response t "
+            + "WHERE t.id IN (:ids) AND e.response_id = t.id AND e.sequence_number >= t.next_sequence RETURNING "
+            + "e.response_id, e.sequence_number) UPDATE kaiwa_response r SET next_sequence = d.top + 1 FROM (SELECT "
+            + "response_id, max(sequence_number) AS top FROM dropped GROUP BY response_id) d WHERE r.id = d.response_id "
+            + "RETURNING r.id, r.next_sequence";
 
     @Inject
     Mutiny.SessionFactory sessions;
@@ -278,12 +285,24 @@ public class ResponseStore {
      * @param owner the claiming worker
      * @param lease how long the claim holds without renewal
      * @param limit the most tasks to claim
-     * @return the claimed tasks, now {@code in_progress} and leased to the owner
+     * @return the claimed tasks, now {@code in_progress}, each leased under a token of its own (its
+     *         {@code leaseOwner}, which starts with the owner's id) that renewals and writes must give
      */
     public Uni<List<ResponseRecord>> claim(String owner, Duration lease, int limit) {
-        return sessions.withTransaction(s -> s.createNativeQuery(CLAIM, ResponseRecord.class)
+        // Stateless: the claimed records are handed on and changed by their runs, never flushed from here.
+        return sessions.withStatelessTransaction(s -> s.createNativeQuery(CLAIM, ResponseRecord.class)
                 .setParameter("owner", owner).setParameter("lease", lease.toMillis()).setParameter("limit", limit)
-                .getResultList());
+                .getResultList().chain(claimed -> claimed.isEmpty()
+                        ? Uni.createFrom().item(claimed)
+                        : s.createNativeQuery(RESTART, Object[].class)
+                                .setParameter("ids", claimed.stream().map(r -> r.id).toList()).getResultList()
+                                .map(renumbered -> {
+                                    for (Object[] row : renumbered) {
+                                        claimed.stream().filter(r -> r.id.equals(row[0])).findFirst()
+                                                .ifPresent(r -> r.nextSequence = ((Number) row[1]).intValue());
+                                    }
+                                    return claimed;
+                                })));
     }
 
     /**
