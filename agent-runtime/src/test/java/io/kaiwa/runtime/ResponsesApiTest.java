@@ -62,6 +62,14 @@ class ResponsesApiTest {
                 .formatted(JSON.valueToTree(text).toString());
     }
 
+    /** The DashScope native API's answer "はい", from the seeds' shape. */
+    static void nativeAnswer() {
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/native/api/v1/services/aigc/text-generation/generation"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                        {"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"はい"}}]},
+                         "usage":{"input_tokens":5,"output_tokens":1,"total_tokens":6},"request_id":"r1"}""")));
+    }
+
     static void chatAnswers(String... texts) {
         String state = "Started";
         for (int i = 0; i < texts.length; i++) {
@@ -266,11 +274,7 @@ class ResponsesApiTest {
 
         @Test
         void theDashScopeNativeApiIsAProviderLikeTheOthers() {
-            TestUpstreams.upstream.stubFor(post(urlEqualTo("/native/api/v1/services/aigc/text-generation/generation"))
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
-                            """
-                                    {"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"はい"}}]},
-                                     "usage":{"input_tokens":5,"output_tokens":1,"total_tokens":6},"request_id":"r1"}""")));
+            nativeAnswer();
 
             Response r = create(acme(), "{\"model\":\"qwen-plus-native\",\"input\":\"やあ\"}");
 
@@ -296,11 +300,7 @@ class ResponsesApiTest {
 
         @Test
         void enableThinkingReachesTheDashScopeNativeApiInItsParameters() {
-            TestUpstreams.upstream.stubFor(post(urlEqualTo("/native/api/v1/services/aigc/text-generation/generation"))
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
-                            """
-                                    {"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"はい"}}]},
-                                     "usage":{"input_tokens":5,"output_tokens":1,"total_tokens":6},"request_id":"r1"}""")));
+            nativeAnswer();
 
             createOk("{\"model\":\"qwen-plus-native\",\"input\":\"やあ\",\"enable_thinking\":false}");
 

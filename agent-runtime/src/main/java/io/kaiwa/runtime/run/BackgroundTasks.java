@@ -80,7 +80,7 @@ public class BackgroundTasks {
         }
     }
 
-    /** @return this instance's worker id, recorded as the lease owner of the tasks it runs */
+    /** @return this instance's worker id, which begins the lease token of every task it runs */
     public String owner() {
         return owner;
     }
