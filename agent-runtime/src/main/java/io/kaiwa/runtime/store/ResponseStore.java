@@ -167,7 +167,7 @@ public class ResponseStore {
      * worker whose lease ran out and was taken over writes nothing).
      *
      * @param r the task with its final status, output, usage and error
-     * @param owner the worker
+     * @param owner the lease token the run was given by {@link #claim}
      * @param events the last events
      * @return whether the worker still held the task
      */
@@ -207,7 +207,7 @@ public class ResponseStore {
      * takeover waits for them (and then drops them with the rest of the old run's).
      *
      * @param id the task
-     * @param owner the worker
+     * @param owner the lease token the run was given by {@link #claim}
      * @param events events to append to its stream
      * @return whether the worker still held the task (and the events are committed)
      */
@@ -307,7 +307,7 @@ public class ResponseStore {
 
     /**
      * @param id a task
-     * @param owner the worker that holds it
+     * @param owner the lease token the run was given by {@link #claim}
      * @param lease the renewed lease
      * @return whether the worker still holds it, and whether the client asked to cancel it
      */
