@@ -68,8 +68,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (reactive != null && !reactive.isBlank()) {
             if (setting.apply("quarkus.datasource.jdbc.url") == null) {
                 // Flyway migrates through JDBC: the same database.
-                System.setProperty("quarkus.datasource.jdbc.url",
-                        "jdbc:" + reactive.replaceFirst("^(vertx-reactive:)?postgres(ql)?://", "postgresql://"));
+                System.setProperty("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + location(reactive));
             }
             return new EmbeddedDatabase(null);
         }
@@ -89,8 +88,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return new EmbeddedDatabase(server);
     }
 
+    /** @return {@code host:port/database...} of a PostgreSQL URL in any of the forms JDBC, Vert.x or libpq use */
+    private static String location(String url) {
+        return url.replaceFirst("^(jdbc:|vertx-reactive:)?postgres(ql)?://", "");
+    }
+
     private static void point(String url, String username, String password) {
-        String location = url.replaceFirst("^(jdbc:)?postgres(ql)?://", "");
+        String location = location(url);
         System.setProperty("quarkus.datasource.reactive.url", "postgresql://" + location);
         System.setProperty("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + location);
         if (username != null) {

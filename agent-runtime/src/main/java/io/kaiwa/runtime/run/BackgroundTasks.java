@@ -62,6 +62,7 @@ public class BackgroundTasks {
     private static final long WRITE_PAUSE_MS = 200;
     private static final long WRITE_PAUSE_MAX_MS = 5_000;
 
+    /** This instance's worker id, which begins the lease token of every task it runs. */
     private final String owner = Ids.next("worker");
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicBoolean polling = new AtomicBoolean();
@@ -78,11 +79,6 @@ public class BackgroundTasks {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
-    }
-
-    /** @return this instance's worker id, which begins the lease token of every task it runs */
-    public String owner() {
-        return owner;
     }
 
     /** Looks for work now rather than at the next poll (a task was just queued here). */
