@@ -11,6 +11,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -428,6 +432,30 @@ class ResponsesApiTest {
             assertThat(none.jsonPath().getString("error.message")).contains("Missing bearer");
             assertThat(wrong.statusCode()).isEqualTo(401);
             assertThat(wrong.jsonPath().getString("error.code")).isEqualTo("invalid_api_key");
+        }
+
+        @Test
+        void noPathSpellingGetsPastTheKeyCheck() throws Exception {
+            chatAnswers("secret");
+            String id = createOk("{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+            HttpClient http = HttpClient.newHttpClient();
+            List<String> paths = List.of("/v1;x=1/models", "/v1;/models", "/v1/models;x=1", "/%761/models",
+                    "/v1;x=1/responses/" + id, "/v1;/responses/" + id + "/input_items", "//v1/models",
+                    "/q/health/../../v1/models", "/q;x=1/metrics", "/q/metrics;x=1", "/nothing-here");
+
+            for (String path : paths) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + RestAssured.port + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(401);
+                assertThat(tree(r.body()).path("error").path("code").asText()).as(path).isEqualTo("invalid_api_key");
+            }
+            HttpResponse<String> withKey = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + RestAssured.port + "/v1;x=1/responses/" + id))
+                    .header("Authorization", "Bearer sk-acme-test").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(withKey.statusCode()).isEqualTo(200);
+            assertThat(given().get("/q/health/live").statusCode()).isEqualTo(200);
+            assertThat(given().get("/q/openapi").statusCode()).isEqualTo(200);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,14 +17,15 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.kaiwa.runtime.api.ApiException;
 import io.kaiwa.runtime.api.ErrorBody;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Who is calling {@code /v1} and {@code /q/metrics}: {@code Authorization: Bearer <key>}, mapped to a tenant by
- * {@code kaiwa.auth.api-keys}.
+ * Who is calling: {@code Authorization: Bearer <key>}, mapped to a tenant by {@code kaiwa.auth.api-keys}, on every
+ * route but the open ones ({@link #isOpen}: health, the API description and its UI).
  * With no keys configured, only clients on this machine are served, all as tenant {@code local}: the service is
  * never open to the network without keys. Keys are compared by their SHA-256, never logged.
  */
@@ -34,6 +36,10 @@ public class ApiKeyAuth {
     /** The tenant of loopback clients when no keys are configured. */
     public static final String LOCAL = "local";
     private static final Logger LOG = Logger.getLogger(ApiKeyAuth.class);
+
+    private static final Pattern OPEN = Pattern.compile("/q/health(/(live|ready|started|wellness))?/?"
+            + "|/q/openapi(\\.json|\\.yaml|\\.yml)?"
+            + "|/q/swagger-ui(/[A-Za-z0-9._-]+)*/?");
 
     private final Map<String, String> tenantByKeyHash = new HashMap<>();
 
@@ -55,10 +61,31 @@ public class ApiKeyAuth {
     }
 
     void install(@Observes Router router) {
-        router.route("/v1/*").order(-100).handler(this::authenticate);
-        // What the service has been doing (models, tenants' traffic) is not for anonymous callers either; health,
-        // the API description and its UI stay open for probes and browsers.
-        router.routeWithRegex("/q/metrics(/.*)?").order(-100).handler(this::authenticate);
+        // Every route, not a list of guarded prefixes: the REST layer strips matrix parameters before matching, so
+        // /v1;x=1/models reached /v1/models past a guard on /v1/*. What stays open is listed, and matched strictly.
+        router.route().order(-100).handler(rc -> {
+            if (isOpen(rc.request().path(), rc.normalizedPath())) {
+                rc.next();
+            } else {
+                authenticate(rc);
+            }
+        });
+    }
+
+    /**
+     * The routes served without a key: health for probes, the API description and its UI for browsers. What the
+     * service has been doing ({@code /q/metrics}) is not among them.
+     *
+     * @param rawPath the request's path as sent
+     * @param normalizedPath the same path with dot segments resolved and unreserved characters decoded, as routes
+     *        are matched
+     * @return whether the path is open; a path holding a matrix parameter or an escaped character never is
+     */
+    static boolean isOpen(String rawPath, String normalizedPath) {
+        if (rawPath == null || normalizedPath == null || rawPath.indexOf(';') >= 0 || rawPath.indexOf('%') >= 0) {
+            return false;
+        }
+        return OPEN.matcher(normalizedPath).matches();
     }
 
     private void authenticate(RoutingContext rc) {
@@ -95,9 +122,15 @@ public class ApiKeyAuth {
     /**
      * @param rc the request
      * @return its tenant, set by authentication
+     * @throws ApiException 401 when authentication set none, so no query ever runs for a null tenant
      */
     public static String tenant(RoutingContext rc) {
-        return rc.get(TENANT);
+        String tenant = rc.get(TENANT);
+        if (tenant == null) {
+            throw new ApiException(401, "invalid_request_error", "invalid_api_key", null,
+                    "Missing bearer authentication in header 'Authorization'.");
+        }
+        return tenant;
     }
 
     static boolean isLoopback(String host) {
