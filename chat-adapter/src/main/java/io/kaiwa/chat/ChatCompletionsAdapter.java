@@ -1,8 +1,8 @@
 package io.kaiwa.chat;
 
-import io.kaiwa.chat.http.HttpAdapterBuilder;
 import io.kaiwa.chat.internal.ChatCompletionsWire;
 import io.kaiwa.chat.internal.ChatEngine;
+import io.kaiwa.core.http.HttpAdapterBuilder;
 
 /**
  * A {@link io.kaiwa.core.ModelAdapter} for OpenAI-compatible Chat Completions ({@code POST {base}/chat/completions}):

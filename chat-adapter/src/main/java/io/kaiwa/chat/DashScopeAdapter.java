@@ -1,8 +1,8 @@
 package io.kaiwa.chat;
 
-import io.kaiwa.chat.http.HttpAdapterBuilder;
 import io.kaiwa.chat.internal.ChatEngine;
 import io.kaiwa.chat.internal.DashScopeWire;
+import io.kaiwa.core.http.HttpAdapterBuilder;
 
 /**
  * A {@link io.kaiwa.core.ModelAdapter} for DashScope's native API: {@code .../services/aigc/text-generation/generation}, and

@@ -16,11 +16,11 @@ import java.util.function.Function;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 
-import io.kaiwa.chat.http.VertxHttpTransport;
 import io.kaiwa.core.http.HttpRequest;
 import io.kaiwa.core.http.HttpResponse;
 import io.kaiwa.core.http.HttpStream;
 import io.kaiwa.core.http.HttpTransport;
+import io.kaiwa.core.http.VertxHttpTransport;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -5,13 +5,13 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.List;
 
-import io.kaiwa.chat.http.AdapterSettings;
-import io.kaiwa.chat.http.HttpAdapterBuilder;
 import io.kaiwa.core.Chaining;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.http.AdapterSettings;
+import io.kaiwa.core.http.HttpAdapterBuilder;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.spi.TokenEstimator;
 import io.kaiwa.responses.internal.ResponsesEngine;

@@ -29,7 +29,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import io.kaiwa.chat.ChatCompletionsAdapter;
 import io.kaiwa.core.Chaining;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
@@ -448,49 +447,6 @@ class ResponsesAdapterTest extends UpstreamTest {
 
                 assertThat(sentBodies()).extracting(b -> b.get("instructions").asText()).containsOnly("敬語で答えてください。");
                 assertThat(sentBodies().get(1).get("previous_response_id").asText()).isEqualTo("first");
-            }
-        }
-    }
-
-    @Nested
-    class MovesBetweenAdapters {
-        @Test
-        void aConversationStartedOnChatCompletionsContinuesHereAndGoesBack() {
-            String chatPath = "/compatible-mode/v1/chat/completions";
-            upstream.stubFor(post(urlEqualTo(chatPath)).willReturn(aResponse().withStatus(200)
-                    .withHeader("Content-Type", "application/json").withBody(
-                            """
-                                    {"id":"chatcmpl-1","object":"chat.completion","created":1769084048,"model":"qwen-plus",
-                                     "choices":[{"index":0,"message":{"role":"assistant","content":"覚えました。"},
-                                     "finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":3,"total_tokens":13}}""")));
-            answers(200, response("resp_1", "田中さんです。", 30, 5), 200, response("resp_2", "東京です。", 50, 4));
-            try (var chat = ChatCompletionsAdapter.builder().baseUrl(upstream.baseUrl() + "/compatible-mode/v1")
-                    .apiKey("sk-test").model(MODEL).vertx(vertx).clock(CLOCK).build();
-                    var responses = adapter().build()) {
-                var c = Conversation.create();
-                c = c.withTurn(chat.send(c, List.of(MessageItem.user("私は田中です。"))).await().atMost(WAIT));
-                c = c.withTurn(send(responses, c, MessageItem.user("私の名前は?")));
-                c = c.withTurn(send(responses, c, MessageItem.user("首都は?")));
-                c = c.withTurn(chat.send(c, List.of(MessageItem.user("ありがとう"))).await().atMost(WAIT));
-
-                List<JsonNode> sent = sentBodies();
-                assertThat(sent.get(0)).isEqualTo(tree("""
-                        {"model":"qwen3-max-2026-01-23","input":[%s,
-                         {"type":"message","role":"assistant","status":"completed",
-                          "content":[{"type":"output_text","text":"覚えました。","annotations":[]}]},
-                         %s]}""".formatted(userMessage("私は田中です。"), userMessage("私の名前は?"))));
-                assertThat(c.turns().get(1).chaining().mode()).isEqualTo(Chaining.Mode.NO_PREVIOUS_RESPONSE);
-                assertThat(sent.get(1)).isEqualTo(tree("""
-                        {"model":"qwen3-max-2026-01-23","input":"首都は?","previous_response_id":"resp_1"}"""));
-                List<JsonNode> chatSent = upstream.findAll(postRequestedFor(urlEqualTo(chatPath))).stream()
-                        .map(LoggedRequest::getBodyAsString).map(Fixtures::tree).toList();
-                assertThat(chatSent.get(1)).isEqualTo(tree("""
-                        {"model":"qwen3-max-2026-01-23","messages":[
-                         {"role":"user","content":"私は田中です。"},{"role":"assistant","content":"覚えました。"},
-                         {"role":"user","content":"私の名前は?"},{"role":"assistant","content":"田中さんです。"},
-                         {"role":"user","content":"首都は?"},{"role":"assistant","content":"東京です。"},
-                         {"role":"user","content":"ありがとう"}]}"""));
-                assertThat(c.totals().inputTokens()).isEqualTo(10 + 30 + 50 + 10);
             }
         }
     }

@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.chat.ChatCompletionsAdapter;
 import io.kaiwa.chat.DashScopeAdapter;
-import io.kaiwa.chat.http.VertxHttpTransport;
 import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.http.VertxHttpTransport;
 import io.kaiwa.responses.ResponsesAdapter;
 import io.kaiwa.runtime.api.ApiException;
 import io.kaiwa.runtime.config.KaiwaConfig;

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.context.ContextWindow;
@@ -21,6 +20,7 @@ import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.ConnectionException;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.http.AdapterSettings;
 import io.kaiwa.core.http.BodyBuffer;
 import io.kaiwa.core.http.HttpRequest;
 import io.kaiwa.core.http.HttpResponse;

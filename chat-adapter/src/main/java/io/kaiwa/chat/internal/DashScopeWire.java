@@ -10,8 +10,8 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.http.AdapterSettings;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;

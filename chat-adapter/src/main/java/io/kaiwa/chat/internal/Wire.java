@@ -7,8 +7,8 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.http.AdapterSettings;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.sse.SseEvent;
 

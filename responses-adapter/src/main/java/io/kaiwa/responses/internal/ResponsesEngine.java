@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.kaiwa.chat.http.AdapterSettings;
 import io.kaiwa.core.Chaining;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ProviderResponse;
@@ -26,6 +25,7 @@ import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.NotFoundException;
 import io.kaiwa.core.exception.ResponseNotFoundException;
+import io.kaiwa.core.http.AdapterSettings;
 import io.kaiwa.core.http.BodyBuffer;
 import io.kaiwa.core.http.HttpRequest;
 import io.kaiwa.core.http.UpstreamClient;

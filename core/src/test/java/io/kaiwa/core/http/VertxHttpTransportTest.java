@@ -1,4 +1,4 @@
-package io.kaiwa.chat;
+package io.kaiwa.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,14 +7,12 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import io.kaiwa.chat.http.VertxHttpTransport;
-
 class VertxHttpTransportTest {
     @Test
     void aPrivateInstanceRunsOnNativeEpollOnLinux() {
         String arch = System.getProperty("os.arch");
         assumeTrue(System.getProperty("os.name").startsWith("Linux") && (arch.equals("amd64")
-                || arch.equals("aarch64")), "the module ships Netty's epoll library for Linux x86_64 and aarch64");
+                || arch.equals("aarch64")), "the adapters ship Netty's epoll library for Linux x86_64 and aarch64");
         try (var transport = VertxHttpTransport.create(null, Duration.ofSeconds(1), 1)) {
             assertThat(transport.nativeTransport()).isTrue();
         }

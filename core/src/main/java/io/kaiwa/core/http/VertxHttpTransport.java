@@ -1,4 +1,4 @@
-package io.kaiwa.chat.http;
+package io.kaiwa.core.http;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,10 +16,6 @@ import java.util.function.Consumer;
 import io.kaiwa.core.exception.ConnectionException;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.exception.UpstreamTimeoutException;
-import io.kaiwa.core.http.HttpRequest;
-import io.kaiwa.core.http.HttpResponse;
-import io.kaiwa.core.http.HttpStream;
-import io.kaiwa.core.http.HttpTransport;
 import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package io.kaiwa.chat.http;
+package io.kaiwa.core.http;
 
 import java.net.URI;
 import java.time.Clock;
@@ -16,8 +16,6 @@ import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ReasoningReplay;
 import io.kaiwa.core.exception.AuthenticationException;
 import io.kaiwa.core.exception.InvalidRequestException;
-import io.kaiwa.core.http.HttpTransport;
-import io.kaiwa.core.http.RetryPolicy;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.spi.TokenEstimator;
 

@@ -1,4 +1,4 @@
-package io.kaiwa.chat.http;
+package io.kaiwa.core.http;
 
 import static java.util.Objects.requireNonNull;
 
@@ -14,8 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ReasoningReplay;
-import io.kaiwa.core.http.HttpTransport;
-import io.kaiwa.core.http.RetryPolicy;
 import io.kaiwa.core.spi.TokenEstimator;
 import io.vertx.core.Vertx;
 
