@@ -1,5 +1,7 @@
 package io.kaiwa.chat;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.List;
 
 import io.kaiwa.chat.internal.ChatEngine;
@@ -8,6 +10,7 @@ import io.kaiwa.core.ModelAdapter;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.core.spi.TokenEstimator;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -26,13 +29,13 @@ public abstract sealed class ChatAdapter implements ModelAdapter, AutoCloseable
     }
 
     @Override
-    public Uni<Turn> send(Conversation conversation, List<Item> input) {
-        return engine.send(conversation, input);
+    public Uni<Turn> send(Conversation conversation, List<Item> input, RequestOptions options) {
+        return engine.send(conversation, input, requireNonNull(options, "options"));
     }
 
     @Override
-    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
-        return engine.stream(conversation, input);
+    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input, RequestOptions options) {
+        return engine.stream(conversation, input, requireNonNull(options, "options"));
     }
 
     /** @return the estimator this adapter calibrates, or {@code null} when none was configured */

@@ -37,14 +37,22 @@ import io.kaiwa.core.content.OutputText;
 import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ReasoningReplay;
 import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.FunctionCallOutputItem;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.ReasoningItem;
 import io.kaiwa.core.item.Role;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.FunctionTool;
+import io.kaiwa.core.options.HostedTool;
+import io.kaiwa.core.options.RequestOptions;
+import io.kaiwa.core.options.TextFormat;
+import io.kaiwa.core.options.ToolChoice;
 import io.kaiwa.core.spi.TokenEstimator;
 import io.kaiwa.testing.UpstreamTest;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 
 class ChatCompletionsAdapterTest extends UpstreamTest {
 
@@ -400,6 +408,82 @@ class ChatCompletionsAdapterTest extends UpstreamTest {
 
             assertThat(adapter.tokenEstimator()).isSameAs(estimator);
             assertThat(((io.kaiwa.core.internal.context.DefaultTokenEstimator) estimator).factor()).isGreaterThan(1.0);
+        }
+    }
+
+    @Nested
+    class MapsEachCallsOptionsToChatCompletions {
+        @Test
+        void writesTheResponsesNamesInChatCompletionsNames() {
+            var options = KaiwaJson.readOptions(tree("""
+                    {"tools":[{"type":"function","name":"get_weather","description":"Weather now",
+                      "parameters":{"type":"object"},"strict":true}],
+                     "tool_choice":{"type":"function","name":"get_weather"},"parallel_tool_calls":false,
+                     "max_output_tokens":64,"temperature":0.3,"top_p":0.5,"reasoning":{"effort":"low","summary":"auto"},
+                     "enable_thinking":true,"text":{"format":{"type":"json_schema","name":"w",
+                      "schema":{"type":"object"},"strict":true},"verbosity":"low"},"seed":7,
+                     "metadata":{"k":"v"},"prompt_cache_key":"p","include":["x"],"max_tool_calls":2,"user":"u",
+                     "truncation":"auto","store":false}"""), "");
+            try (var adapter = adapter().build()) {
+                answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));
+
+                adapter.send(Conversation.create(), List.of(MessageItem.user("q")), options).await().atMost(WAIT);
+
+                assertThat(sentBodies().get(0)).isEqualTo(tree("""
+                        {"model":"qwen-plus","messages":[{"role":"user","content":"q"}],
+                         "tools":[{"type":"function","function":{"name":"get_weather","description":"Weather now",
+                          "parameters":{"type":"object"},"strict":true}}],
+                         "tool_choice":{"type":"function","function":{"name":"get_weather"}},
+                         "parallel_tool_calls":false,"max_tokens":64,"temperature":0.3,"top_p":0.5,
+                         "reasoning_effort":"low","enable_thinking":true,
+                         "response_format":{"type":"json_schema","json_schema":{"name":"w","schema":{"type":"object"},
+                          "strict":true}},"seed":7}"""));
+            }
+        }
+
+        @Test
+        void oneAdapterServesCallsThatAskForDifferentThings() {
+            try (var adapter = adapter().parameter("temperature", 1.0).build()) {
+                answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));
+
+                send(adapter, Conversation.create(), MessageItem.user("a"));
+                adapter.send(Conversation.create(), List.of(MessageItem.user("b")), RequestOptions.builder()
+                        .temperature(0.1).maxOutputTokens(5).textFormat(TextFormat.JSON_OBJECT).build()).await()
+                        .atMost(WAIT);
+
+                assertThat(sentBodies().get(0).get("temperature").asDouble()).isEqualTo(1.0);
+                assertThat(sentBodies().get(0).has("max_tokens")).isFalse();
+                assertThat(sentBodies().get(1).get("temperature").asDouble()).isEqualTo(0.1);
+                assertThat(sentBodies().get(1).get("max_tokens").asInt()).isEqualTo(5);
+                assertThat(sentBodies().get(1).get("response_format")).isEqualTo(tree("{\"type\":\"json_object\"}"));
+            }
+        }
+
+        @Test
+        void aToolTheProviderWouldRunFailsNamingItAndSendsNothing() {
+            var options = RequestOptions.builder().tools(List.of(new FunctionTool("f", null, null),
+                    new HostedTool("web_search"))).build();
+            try (var adapter = adapter().build()) {
+                var failure = adapter.send(Conversation.create(), List.of(MessageItem.user("q")), options).subscribe()
+                        .withSubscriber(UniAssertSubscriber.create()).awaitFailure(WAIT).getFailure();
+
+                assertThat(failure).isInstanceOf(InvalidRequestException.class).hasMessageContaining("web_search");
+                assertThat(((InvalidRequestException) failure).param()).isEqualTo("tools[1].type");
+                assertThat(sentBodies()).isEmpty();
+            }
+        }
+
+        @Test
+        void aToolChoiceWordAndAPlainTextFormatAreSentAsTheyAre() {
+            try (var adapter = adapter().build()) {
+                answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));
+
+                adapter.send(Conversation.create(), List.of(MessageItem.user("q")), RequestOptions.builder()
+                        .toolChoice(ToolChoice.REQUIRED).textFormat(TextFormat.TEXT).build()).await().atMost(WAIT);
+
+                assertThat(sentBodies().get(0).get("tool_choice").asText()).isEqualTo("required");
+                assertThat(sentBodies().get(0).has("response_format")).isFalse();
+            }
         }
     }
 }

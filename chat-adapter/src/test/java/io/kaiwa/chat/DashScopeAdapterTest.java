@@ -33,6 +33,8 @@ import io.kaiwa.core.exception.ContentFilteredException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.ReasoningItem;
+import io.kaiwa.core.options.FunctionTool;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.testing.UpstreamTest;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 
@@ -217,6 +219,22 @@ class DashScopeAdapterTest extends UpstreamTest {
             assertThat(failed.error()).isInstanceOf(ContentFilteredException.class);
             assertThat(failed.turn().status()).isEqualTo(TurnStatus.FAILED);
             assertThat(failed.turn().outputText()).isEqualTo("途中");
+        }
+    }
+
+    @Test
+    void writesEachCallsOptionsInsideParameters() {
+        stub(TEXT, answer("r-1", "\"ok\"", null, 1, 1), "application/json");
+        try (var adapter = adapter().build()) {
+            adapter.send(Conversation.create(), List.of(MessageItem.user("q")), RequestOptions.builder()
+                    .maxOutputTokens(32).temperature(0.5).enableThinking(false)
+                    .tools(List.of(new FunctionTool("lookup", "Looks up", null)))
+                    .extra("seed", JSON.getNodeFactory().numberNode(3)).build()).await().atMost(WAIT);
+
+            assertThat(sent(TEXT).get(0).get("parameters")).isEqualTo(tree("""
+                    {"result_format":"message","tools":[{"type":"function","function":{"name":"lookup",
+                     "description":"Looks up"}}],"max_tokens":32,"temperature":0.5,"enable_thinking":false,
+                     "seed":3}"""));
         }
     }
 }

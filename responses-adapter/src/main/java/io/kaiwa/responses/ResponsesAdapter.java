@@ -13,6 +13,7 @@ import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.http.AdapterSettings;
 import io.kaiwa.core.http.HttpAdapterBuilder;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.core.spi.TokenEstimator;
 import io.kaiwa.responses.internal.ResponsesEngine;
 import io.smallrye.mutiny.Multi;
@@ -40,9 +41,12 @@ import io.smallrye.mutiny.Uni;
  *
  * <p>
  * Built-in tools ({@code web_search}, {@code code_interpreter}, {@code web_extractor}, or any other) and function
- * tools are request parameters: {@code parameter("tools", ...)}. Their output items arrive as core items; function
- * calls are answered with {@link io.kaiwa.core.item.FunctionCallOutputItem}s as the next turn's input. Thread-safe;
- * one instance serves any number of conversations. Close it to release its connections.
+ * tools are given per call in {@link RequestOptions#tools()} (or for every call with the builder's
+ * {@code parameter("tools", ...)}), and written as the Responses API names them, as are the other options. Their
+ * output items arrive as core items; function calls are answered with
+ * {@link io.kaiwa.core.item.FunctionCallOutputItem}s as the next turn's input. A call's
+ * {@link RequestOptions#store()} overrides the builder's {@link Builder#store}. Thread-safe; one instance serves any
+ * number of conversations. Close it to release its connections.
  */
 public final class ResponsesAdapter implements ModelAdapter, AutoCloseable {
     /** DashScope's Responses endpoint, international region: the current path. */
@@ -64,13 +68,13 @@ public final class ResponsesAdapter implements ModelAdapter, AutoCloseable {
     }
 
     @Override
-    public Uni<Turn> send(Conversation conversation, List<Item> input) {
-        return engine.send(conversation, input);
+    public Uni<Turn> send(Conversation conversation, List<Item> input, RequestOptions options) {
+        return engine.send(conversation, input, requireNonNull(options, "options"));
     }
 
     @Override
-    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
-        return engine.stream(conversation, input);
+    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input, RequestOptions options) {
+        return engine.stream(conversation, input, requireNonNull(options, "options"));
     }
 
     /** @return the key this adapter records with response ids, and chains only from */

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -39,6 +41,7 @@ import io.kaiwa.core.content.UrlCitation;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.event.ToolCallPhase;
 import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.exception.NotFoundException;
 import io.kaiwa.core.exception.ResponseNotFoundException;
 import io.kaiwa.core.item.CodeInterpreterCallItem;
@@ -50,6 +53,8 @@ import io.kaiwa.core.item.ReasoningItem;
 import io.kaiwa.core.item.UnknownItem;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.core.options.HostedTool;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.testing.UpstreamTest;
 
 class ResponsesAdapterTest extends UpstreamTest {
@@ -599,6 +604,60 @@ class ResponsesAdapterTest extends UpstreamTest {
                         {"model":"qwen3-max-2026-01-23","input":"hi","instructions":"短く。","store":true,
                          "temperature":0.3,"top_p":0.9,"reasoning":{"effort":"low"},"metadata":{"ticket":"42"},
                          "tool_choice":"none","x_custom":[1,2],"enable_thinking":false}"""));
+            }
+        }
+    }
+
+    @Nested
+    class TakesEachCallsOptions {
+        @Test
+        void oneAdapterSendsEachCallWhatItAsksFor() {
+            answers(200, response("r1", "ok", 1, 1), 200, response("r2", "ok", 1, 1));
+            try (var adapter = adapter().parameter("temperature", 1.0).build()) {
+                var tools = RequestOptions.builder().tools(List.of(new HostedTool("web_search"))).maxOutputTokens(9)
+                        .build();
+                adapter.send(Conversation.create(), List.of(MessageItem.user("a")), tools).await().atMost(WAIT);
+                adapter.send(Conversation.create(), List.of(MessageItem.user("b")),
+                        RequestOptions.builder().temperature(0.2).build()).await().atMost(WAIT);
+
+                assertThat(sentBodies().get(0)).isEqualTo(tree("""
+                        {"model":"qwen3-max-2026-01-23","input":"a","tools":[{"type":"web_search"}],
+                         "max_output_tokens":9,"temperature":1.0}"""));
+                assertThat(sentBodies().get(1)).isEqualTo(tree("""
+                        {"model":"qwen3-max-2026-01-23","input":"b","temperature":0.2}"""));
+            }
+        }
+
+        @Test
+        void aCallWithStoreFalseSendsTheHistoryAndKeepsNoIdToChainFrom() {
+            answers(200, response("r1", "はい。", 10, 2), 200, response("r2", "はい。", 20, 2));
+            try (var adapter = adapter().build()) {
+                var c = Conversation.create();
+                c = c.withTurn(send(adapter, c, MessageItem.user("一")));
+                Turn second = adapter.send(c, List.of(MessageItem.user("二")),
+                        RequestOptions.builder().store(false).build()).await().atMost(WAIT);
+
+                assertThat(sentBodies().get(1).get("store").asBoolean()).isFalse();
+                assertThat(sentBodies().get(1).has("previous_response_id")).isFalse();
+                assertThat(sentBodies().get(1).get("input")).hasSize(3);
+                assertThat(second.chaining().mode()).isEqualTo(Chaining.Mode.STORE_DISABLED);
+                assertThat(second.providerResponse()).isNull();
+            }
+        }
+
+        @Test
+        void aCallAskingForBackgroundOrAProviderConversationFailsBeforeSending() {
+            try (var adapter = adapter().build()) {
+                var background = RequestOptions.builder().extra("background", BooleanNode.TRUE).build();
+                var conversation = RequestOptions.builder().extra("conversation", TextNode.valueOf("conv_1")).build();
+
+                assertThatThrownBy(() -> adapter.send(Conversation.create(), List.of(MessageItem.user("x")),
+                        background).await().atMost(WAIT)).isInstanceOf(InvalidRequestException.class)
+                        .hasMessageStartingWith("background:");
+                assertThatThrownBy(() -> adapter.send(Conversation.create(), List.of(MessageItem.user("x")),
+                        conversation).await().atMost(WAIT)).isInstanceOf(InvalidRequestException.class)
+                        .hasMessageStartingWith("conversation:");
+                assertThat(sentBodies()).isEmpty();
             }
         }
     }

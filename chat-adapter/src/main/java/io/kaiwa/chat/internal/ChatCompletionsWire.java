@@ -15,12 +15,13 @@ import io.kaiwa.core.http.AdapterSettings;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.core.sse.SseEvent;
 
 /** OpenAI-compatible {@code POST {base}/chat/completions}. */
 public final class ChatCompletionsWire implements Wire {
     /** Body fields Kaiwa writes itself; a parameter of the same name is not written twice. */
-    static final Set<String> RESERVED = Set.of("model", "messages", "stream", "stream_options", "enable_thinking");
+    static final Set<String> RESERVED = Set.of("model", "messages", "stream", "stream_options");
 
     @Override
     public URI endpoint(URI base, List<Item> items) {
@@ -34,16 +35,12 @@ public final class ChatCompletionsWire implements Wire {
 
     @Override
     public void writeBody(JsonGenerator g, AdapterSettings settings, String model, String instructions,
-            List<Item> items,
-            boolean stream) throws IOException {
+            List<Item> items, RequestOptions options, boolean stream) throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);
         g.writeFieldName("messages");
         MessagesWriter.write(g, instructions, items, MessagesWriter.Style.CHAT_COMPLETIONS);
-        writeParameters(g, settings, RESERVED);
-        if (settings.enableThinking() != null) {
-            g.writeBooleanField("enable_thinking", settings.enableThinking());
-        }
+        ChatOptions.write(g, options, settings, RESERVED);
         if (stream) {
             g.writeBooleanField("stream", true);
             g.writeObjectFieldStart("stream_options");
@@ -51,15 +48,6 @@ public final class ChatCompletionsWire implements Wire {
             g.writeEndObject();
         }
         g.writeEndObject();
-    }
-
-    static void writeParameters(JsonGenerator g, AdapterSettings settings, Set<String> reserved) throws IOException {
-        for (Map.Entry<String, JsonNode> e : settings.parameters().properties()) {
-            if (!reserved.contains(e.getKey())) {
-                g.writeFieldName(e.getKey());
-                g.writeTree(e.getValue());
-            }
-        }
     }
 
     @Override

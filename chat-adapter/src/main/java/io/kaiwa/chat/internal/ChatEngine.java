@@ -11,7 +11,6 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
@@ -28,6 +27,7 @@ import io.kaiwa.core.http.UpstreamClient;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.core.sse.SseEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -37,8 +37,6 @@ import io.smallrye.mutiny.Uni;
  * assembles the answer, whole or streamed. What differs between the APIs is in its {@link Wire}.
  */
 public final class ChatEngine {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final AdapterSettings settings;
     private final Wire wire;
     private final UpstreamClient client;
@@ -75,11 +73,12 @@ public final class ChatEngine {
     /**
      * @param conversation the conversation so far
      * @param input the new items
+     * @param options the call's options
      * @return the finished turn
      */
-    public Uni<Turn> send(Conversation conversation, List<Item> input) {
+    public Uni<Turn> send(Conversation conversation, List<Item> input, RequestOptions options) {
         return Uni.createFrom().deferred(() -> {
-            Prepared p = prepare(conversation, input, false);
+            Prepared p = prepare(conversation, input, options, false);
             return client.send(p.request).map(response -> {
                 var turn = new TurnAssembler(input, p.startedAt, settings.clock());
                 wire.readAnswer(parse(response), turn);
@@ -93,11 +92,12 @@ public final class ChatEngine {
     /**
      * @param conversation the conversation so far
      * @param input the new items
+     * @param options the call's options
      * @return the turn's events, ending with {@code Completed} or {@code Failed}
      */
-    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
+    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input, RequestOptions options) {
         return Multi.createFrom().deferred(() -> {
-            Prepared p = prepare(conversation, input, true);
+            Prepared p = prepare(conversation, input, options, true);
             var turn = new TurnAssembler(input, p.startedAt, settings.clock());
             return client.open(p.request).onItem().transformToMulti(stream -> UpstreamClient.events(stream,
                     new UpstreamClient.EventHandler<StreamEvent>() {
@@ -144,13 +144,14 @@ public final class ChatEngine {
     private record Prepared(HttpRequest request, Instant startedAt, String instructions, List<Item> items) {
     }
 
-    private Prepared prepare(Conversation conversation, List<Item> input, boolean stream) {
+    private Prepared prepare(Conversation conversation, List<Item> input, RequestOptions options, boolean stream) {
         String model = settings.checkTurn(conversation, input);
+        ChatOptions.check(options);
         ContextWindow window = settings.contextPolicy().apply(ContextWindow.select(conversation, input));
         List<Item> items = window.items(settings.reasoningReplay().apply(model));
         var body = BodyBuffer.sizedBy(bodySizeHint);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(body)) {
-            wire.writeBody(g, settings, model, window.instructions(), items, stream);
+        try (JsonGenerator g = KaiwaJson.factory().createGenerator(body)) {
+            wire.writeBody(g, settings, model, window.instructions(), items, options, stream);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

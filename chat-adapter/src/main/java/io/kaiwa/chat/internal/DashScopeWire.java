@@ -15,6 +15,7 @@ import io.kaiwa.core.http.AdapterSettings;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.core.sse.SseEvent;
 
 /**
@@ -23,7 +24,7 @@ import io.kaiwa.core.sse.SseEvent;
  * with {@code X-DashScope-SSE: enable} and {@code incremental_output}, so each event carries only new text.
  */
 public final class DashScopeWire implements Wire {
-    private static final Set<String> RESERVED = Set.of("result_format", "incremental_output", "enable_thinking");
+    private static final Set<String> RESERVED = Set.of("result_format", "incremental_output");
 
     @Override
     public URI endpoint(URI base, List<Item> items) {
@@ -39,8 +40,7 @@ public final class DashScopeWire implements Wire {
 
     @Override
     public void writeBody(JsonGenerator g, AdapterSettings settings, String model, String instructions,
-            List<Item> items,
-            boolean stream) throws IOException {
+            List<Item> items, RequestOptions options, boolean stream) throws IOException {
         g.writeStartObject();
         g.writeStringField("model", model);
         g.writeObjectFieldStart("input");
@@ -51,10 +51,7 @@ public final class DashScopeWire implements Wire {
         g.writeEndObject();
         g.writeObjectFieldStart("parameters");
         g.writeStringField("result_format", "message");
-        ChatCompletionsWire.writeParameters(g, settings, RESERVED);
-        if (settings.enableThinking() != null) {
-            g.writeBooleanField("enable_thinking", settings.enableThinking());
-        }
+        ChatOptions.write(g, options, settings, RESERVED);
         if (stream) {
             g.writeBooleanField("incremental_output", true);
         }

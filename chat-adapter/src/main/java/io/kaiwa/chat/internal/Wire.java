@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.http.AdapterSettings;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.core.sse.SseEvent;
 
 /** What differs between Chat Completions and the DashScope native API: paths, bodies and answer shapes. */
@@ -31,11 +32,12 @@ public interface Wire {
      * @param model the model to ask
      * @param instructions the instructions, or {@code null}
      * @param items the history and new input
+     * @param options the call's options
      * @param stream whether to ask for a stream
      * @throws IOException when the generator fails
      */
     void writeBody(JsonGenerator g, AdapterSettings settings, String model, String instructions, List<Item> items,
-            boolean stream) throws IOException;
+            RequestOptions options, boolean stream) throws IOException;
 
     /**
      * @param root a whole answer

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,7 +25,9 @@ import io.kaiwa.core.content.ContentPart;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.internal.json.ItemReader;
 import io.kaiwa.core.internal.json.ItemWriter;
+import io.kaiwa.core.internal.json.OptionsJson;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.options.RequestOptions;
 
 /**
  * Reads and writes Kaiwa's model as Responses API JSON.
@@ -241,6 +245,47 @@ public final class KaiwaJson {
      */
     public static JsonNode toTree(Item item) {
         return parse(toJson(item));
+    }
+
+    /**
+     * Reads the option fields of a Responses API request body ({@code tools}, {@code tool_choice},
+     * {@code max_output_tokens}, {@code text}, ...). Fields it does not model become {@link RequestOptions#extras()}.
+     *
+     * @param node an object of request fields
+     * @param path its path in the enclosing document for error messages, {@code ""} for none
+     * @return the options
+     * @throws InvalidPayloadException naming the field that has the wrong type or is out of range
+     */
+    public static RequestOptions readOptions(JsonNode node, String path) {
+        return OptionsJson.read(node, path);
+    }
+
+    /**
+     * Writes options as fields of a Responses API request body, inside its object, in the API's own names; extras
+     * last.
+     *
+     * @param g where to write
+     * @param options the options
+     * @param skip names the caller writes itself, left out here
+     * @return the names written, so the caller does not write them twice
+     * @throws IOException when the generator fails
+     */
+    public static Set<String> writeOptionFields(JsonGenerator g, RequestOptions options, Set<String> skip)
+            throws IOException {
+        return OptionsJson.writeFields(g, options, skip);
+    }
+
+    /**
+     * @return the JSON factory behind these methods, for code that streams its own JSON with Kaiwa's settings;
+     *         thread-safe, shared
+     */
+    public static JsonFactory factory() {
+        return MAPPER.getFactory();
+    }
+
+    /** @return Kaiwa's one shared mapper, for reading and writing trees; do not reconfigure it */
+    public static ObjectMapper mapper() {
+        return MAPPER;
     }
 
     private interface Writing {

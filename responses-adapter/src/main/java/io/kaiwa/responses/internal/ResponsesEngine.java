@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.Chaining;
@@ -23,6 +23,7 @@ import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.context.ContextWindow;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.exception.NotFoundException;
 import io.kaiwa.core.exception.ResponseNotFoundException;
 import io.kaiwa.core.http.AdapterSettings;
@@ -32,6 +33,7 @@ import io.kaiwa.core.http.UpstreamClient;
 import io.kaiwa.core.http.UpstreamErrors;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.RequestOptions;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -40,8 +42,6 @@ import io.smallrye.mutiny.Uni;
  * history once when the provider has forgotten the chained id, and reads the answer, whole or streamed.
  */
 public final class ResponsesEngine {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final AdapterSettings settings;
     private final String provider;
     private final Duration responseTtl;
@@ -70,16 +70,34 @@ public final class ResponsesEngine {
         this.headers = Map.copyOf(settings.headers(false));
         this.streamHeaders = Map.copyOf(settings.headers(true));
         this.parameters = settings.parameters().deepCopy();
-        if (parameters.path("background").asBoolean(false)) {
-            throw new IllegalArgumentException("background: this adapter waits for each answer; background "
-                    + "responses are run by the agent runtime's service");
-        }
-        if (parameters.has("conversation")) {
-            throw new IllegalArgumentException("conversation: Kaiwa keeps the conversation itself and chains with "
-                    + "previous_response_id, which the API does not allow together with a provider conversation");
+        String refused = refusal(parameters.path("background"), parameters.has("conversation"));
+        if (refused != null) {
+            throw new IllegalArgumentException(refused);
         }
         if (settings.enableThinking() != null) {
             parameters.put("enable_thinking", settings.enableThinking());
+        }
+    }
+
+    private static String refusal(JsonNode background, boolean conversation) {
+        if (background.asBoolean(false)) {
+            return "background: this adapter waits for each answer; background responses are run by the agent "
+                    + "runtime's service";
+        }
+        if (conversation) {
+            return "conversation: Kaiwa keeps the conversation itself and chains with previous_response_id, which "
+                    + "the API does not allow together with a provider conversation";
+        }
+        return null;
+    }
+
+    private static void checkOptions(Map<String, JsonNode> extras) {
+        JsonNode background = extras.get("background");
+        String refused = refusal(background == null ? MissingNode.getInstance() : background,
+                extras.containsKey("conversation"));
+        if (refused != null) {
+            throw new InvalidRequestException(refused, 0, "invalid_value",
+                    refused.substring(0, refused.indexOf(':')), null);
         }
     }
 
@@ -96,11 +114,12 @@ public final class ResponsesEngine {
     /**
      * @param conversation the conversation so far
      * @param input the new items
+     * @param options the call's options
      * @return the finished turn
      */
-    public Uni<Turn> send(Conversation conversation, List<Item> input) {
+    public Uni<Turn> send(Conversation conversation, List<Item> input, RequestOptions options) {
         return Uni.createFrom().deferred(() -> {
-            Plan plan = plan(conversation, input);
+            Plan plan = plan(conversation, input, options);
             return send(plan).onFailure(failure -> forgot(plan, failure))
                     .recoverWithUni(failure -> send(plan.forgotten()));
         });
@@ -118,11 +137,12 @@ public final class ResponsesEngine {
     /**
      * @param conversation the conversation so far
      * @param input the new items
+     * @param options the call's options
      * @return the turn's events, ending with {@code Completed} or {@code Failed}
      */
-    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
+    public Multi<StreamEvent> stream(Conversation conversation, List<Item> input, RequestOptions options) {
         return Multi.createFrom().deferred(() -> {
-            Plan plan = plan(conversation, input);
+            Plan plan = plan(conversation, input, options);
             // A refused id shows in the answer's head or in an error event before any output: either way nothing
             // has reached the caller yet, so falling back to the history stays invisible.
             return events(plan).onFailure(failure -> forgot(plan, failure))
@@ -147,21 +167,26 @@ public final class ResponsesEngine {
      * @param conversation the conversation so far
      * @param input the new items
      * @param model the model to ask
+     * @param options the call's options
+     * @param store {@code store} to send: the call's, else the builder's; {@code null} for the provider's default
      * @param chaining whether to chain, and why not
      */
-    private record Plan(Conversation conversation, List<Item> input, String model, Chaining chaining) {
+    private record Plan(Conversation conversation, List<Item> input, String model, RequestOptions options,
+            Boolean store, Chaining chaining) {
         Plan forgotten() {
-            return new Plan(conversation, input, model,
+            return new Plan(conversation, input, model, options, store,
                     new Chaining(Chaining.Mode.PROVIDER_FORGOT, chaining.previousResponseId()));
         }
     }
 
-    private Plan plan(Conversation conversation, List<Item> input) {
+    private Plan plan(Conversation conversation, List<Item> input, RequestOptions options) {
         String model = settings.checkTurn(conversation, input);
-        return new Plan(conversation, List.copyOf(input), model, chaining(conversation));
+        checkOptions(options.extras());
+        Boolean keep = options.store() != null ? options.store() : store;
+        return new Plan(conversation, List.copyOf(input), model, options, keep, chaining(conversation, keep));
     }
 
-    private Chaining chaining(Conversation conversation) {
+    private Chaining chaining(Conversation conversation, Boolean store) {
         if (Boolean.FALSE.equals(store)) {
             return new Chaining(Chaining.Mode.STORE_DISABLED, null);
         }
@@ -220,10 +245,10 @@ public final class ResponsesEngine {
             instructions = window.instructions();
             items = window.items(settings.reasoningReplay().apply(plan.model));
         }
-        var request = new ResponsesWire.Request(plan.model, instructions, previous, items, store, stream,
-                parameters);
+        var request = new ResponsesWire.Request(plan.model, instructions, previous, items, plan.store, stream,
+                plan.options, parameters);
         var body = BodyBuffer.sizedBy(bodySizeHint);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(body)) {
+        try (JsonGenerator g = KaiwaJson.factory().createGenerator(body)) {
             ResponsesWire.write(g, request);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -234,7 +259,7 @@ public final class ResponsesEngine {
     }
 
     private Turn read(Plan plan, Prepared p, JsonNode response) {
-        return ResponsesWire.read(response, provider, responseTtl, !Boolean.FALSE.equals(store), plan.input,
+        return ResponsesWire.read(response, provider, responseTtl, !Boolean.FALSE.equals(plan.store), plan.input,
                 p.startedAt, settings.clock().instant(), plan.chaining);
     }
 

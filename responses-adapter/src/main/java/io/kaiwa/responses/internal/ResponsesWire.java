@@ -32,6 +32,7 @@ import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.Role;
 import io.kaiwa.core.json.JsonFields;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.RequestOptions;
 
 /**
  * The Responses API's request and answer shapes ({@code POST {base}/responses}): the one place that writes the
@@ -54,13 +55,16 @@ public final class ResponsesWire {
      * @param input the items to send: only the new input when chaining, else the rebuilt history and the input
      * @param store {@code store} to send, or {@code null} to leave the provider's default (true)
      * @param stream whether to ask for a stream
-     * @param parameters further fields (tools, tool_choice, temperature, enable_thinking, ...), written as given
+     * @param options the call's options, written in the API's own names
+     * @param parameters the adapter builder's fields (tools, temperature, enable_thinking, ...), written as given
+     *        where the call's options did not write the same field; may be {@code null}
      */
     public record Request(String model, String instructions, String previousResponseId, List<Item> input,
-            Boolean store, boolean stream, ObjectNode parameters) {
+            Boolean store, boolean stream, RequestOptions options, ObjectNode parameters) {
         public Request {
             requireNonNull(model, "model");
             input = List.copyOf(input);
+            requireNonNull(options, "options");
         }
     }
 
@@ -91,9 +95,10 @@ public final class ResponsesWire {
         if (request.store() != null) {
             g.writeBooleanField("store", request.store());
         }
+        Set<String> written = KaiwaJson.writeOptionFields(g, request.options(), RESERVED);
         if (request.parameters() != null) {
             for (Map.Entry<String, JsonNode> e : request.parameters().properties()) {
-                if (!RESERVED.contains(e.getKey())) {
+                if (!RESERVED.contains(e.getKey()) && !written.contains(e.getKey())) {
                     g.writeFieldName(e.getKey());
                     g.writeTree(e.getValue());
                 }

@@ -29,6 +29,10 @@ import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.ReasoningItem;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.FunctionTool;
+import io.kaiwa.core.options.HostedTool;
+import io.kaiwa.core.options.RequestOptions;
 
 class ResponsesWireTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +43,14 @@ class ResponsesWireTest {
     private static JsonNode seed(String name) {
         try (InputStream in = ResponsesWireTest.class.getResourceAsStream("/seeds/responses/" + name)) {
             return JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,7 +72,8 @@ class ResponsesWireTest {
 
     private static ResponsesWire.Request request(String previous, List<Item> input, boolean stream,
             ObjectNode parameters) {
-        return new ResponsesWire.Request("qwen3-max-2026-01-23", null, previous, input, null, stream, parameters);
+        return new ResponsesWire.Request("qwen3-max-2026-01-23", null, previous, input, null, stream,
+                RequestOptions.none(), parameters);
     }
 
     @Test
@@ -85,13 +98,60 @@ class ResponsesWireTest {
     @Test
     void writesAnythingButALonePlainUserTextAsItems() {
         JsonNode body = written(new ResponsesWire.Request("m", "Be brief.", null,
-                List.of(MessageItem.user("q"), MessageItem.assistant("a"), MessageItem.user("q2")), null, false, null));
+                List.of(MessageItem.user("q"), MessageItem.assistant("a"), MessageItem.user("q2")), null, false,
+                RequestOptions.none(), null));
 
         assertThat(body.get("input").isArray()).isTrue();
         assertThat(body.get("input")).hasSize(3);
         assertThat(body.get("instructions").asText()).isEqualTo("Be brief.");
         assertThat(written(new ResponsesWire.Request("m", null, null, List.of(MessageItem.user("x")), false, false,
-                null)).get("store").asBoolean()).isFalse();
+                RequestOptions.none(), null)).get("store").asBoolean()).isFalse();
+    }
+
+    @Test
+    void writesACallsOptionsAsTheSeedWritesThem() {
+        var options = RequestOptions.builder().tools(List.of(new HostedTool("web_search"),
+                new HostedTool("code_interpreter"), new HostedTool("web_extractor"))).enableThinking(true).build();
+
+        JsonNode body = written(new ResponsesWire.Request("qwen3-max-2026-01-23", null, null,
+                List.of(MessageItem.user("Alibaba Cloud のウェブサイトを見つけて、主要な情報を抽出してください")), null, false, options,
+                null));
+
+        assertThat(body).isEqualTo(seed("08-builtin-tools.request.json"));
+    }
+
+    @Test
+    void writesEveryOptionInTheResponsesApisOwnNamesAndReadsThemBack() {
+        JsonNode fields = tree(
+                """
+                        {"tools":[{"type":"function","name":"get_weather","description":"Weather","parameters":{"type":"object"},
+                          "strict":true},{"type":"mcp","server_url":"https://example.test/mcp"}],
+                         "tool_choice":{"type":"function","name":"get_weather"},"parallel_tool_calls":false,"max_tool_calls":3,
+                         "max_output_tokens":64,"temperature":0.3,"top_p":0.9,"reasoning":{"effort":"low","summary":"auto"},
+                         "enable_thinking":false,"text":{"format":{"type":"json_schema","name":"w","schema":{"type":"object"},
+                          "strict":true},"verbosity":"low"},"include":["reasoning.encrypted_content"],
+                         "prompt_cache_key":"k1","metadata":{"ticket":"42"},"seed":7}""");
+        RequestOptions options = KaiwaJson.readOptions(fields, "");
+
+        JsonNode body = written(new ResponsesWire.Request("m", null, null, List.of(MessageItem.user("x")), null,
+                false, options, null));
+
+        var expected = (ObjectNode) fields.deepCopy();
+        expected.put("model", "m").put("input", "x");
+        assertThat(body).isEqualTo(expected);
+        assertThat(options.tools().get(0)).isInstanceOf(FunctionTool.class);
+        assertThat(options.extras()).containsOnlyKeys("seed");
+    }
+
+    @Test
+    void theCallsOptionsWinOverTheBuildersParametersOfTheSameName() {
+        var parameters = JSON.createObjectNode().put("temperature", 1.5).put("top_p", 0.5);
+
+        JsonNode body = written(new ResponsesWire.Request("m", null, null, List.of(MessageItem.user("x")), null,
+                false, RequestOptions.builder().temperature(0.2).build(), parameters));
+
+        assertThat(body.get("temperature").asDouble()).isEqualTo(0.2);
+        assertThat(body.get("top_p").asDouble()).isEqualTo(0.5);
     }
 
     @Test
