@@ -12,6 +12,7 @@ import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.RequestOptions;
 
 /**
  * A {@code POST /v1/responses} body, checked field by field: a wrong field is a 400 naming it.
@@ -24,11 +25,15 @@ import io.kaiwa.core.json.KaiwaJson;
  * @param stream whether the answer is streamed
  * @param background whether the service runs it as a task and answers at once
  * @param options every other field as sent (tools, tool_choice, temperature, provider extras, ...), echoed in the
- *        response object and translated for the provider
+ *        response object
+ * @param callOptions what the provider is asked for: the options but those Kaiwa handles itself ({@code metadata},
+ *        kept with the response; {@code truncation}, done by Kaiwa), with {@code store: false} when it is
  */
 public record CreateRequest(String model, List<Item> input, String instructions, String previousResponseId,
-        boolean store, boolean stream, boolean background, ObjectNode options) {
+        boolean store, boolean stream, boolean background, ObjectNode options, RequestOptions callOptions) {
 
+    /** Options Kaiwa answers itself and never asks a provider for. */
+    private static final List<String> KAIWA_ONLY = List.of("metadata", "truncation");
     /** Fields Kaiwa handles itself; everything else is an option. */
     private static final Set<String> OWN = Set.of("model", "input", "instructions", "previous_response_id", "store",
             "stream", "background", "conversation", "stream_options");
@@ -62,8 +67,34 @@ public record CreateRequest(String model, List<Item> input, String instructions,
         if (background && !store) {
             throw ApiException.badRequest("background", "background responses must be stored: store cannot be false.");
         }
-        return new CreateRequest(model, input, string(body, "instructions"), string(body, "previous_response_id"),
-                store, bool(body, "stream", false), background, options);
+        return of(model, input, string(body, "instructions"), string(body, "previous_response_id"), store,
+                bool(body, "stream", false), background, options);
+    }
+
+    /**
+     * @param model the model
+     * @param input the turn's new items
+     * @param instructions the instructions, or {@code null}
+     * @param previousResponseId the response this one continues, or {@code null}
+     * @param store whether the response is kept
+     * @param stream whether the answer is streamed
+     * @param background whether the service runs it as a task
+     * @param options every other field, as sent
+     * @return the request, with the options the provider is asked for
+     */
+    public static CreateRequest of(String model, List<Item> input, String instructions, String previousResponseId,
+            boolean store, boolean stream, boolean background, ObjectNode options) {
+        ObjectNode forProvider = options.deepCopy();
+        forProvider.remove(KAIWA_ONLY);
+        RequestOptions call;
+        try {
+            // store: true is every provider's default, so only a false is sent.
+            call = KaiwaJson.readOptions(forProvider, "").toBuilder().store(store ? null : false).build();
+        } catch (InvalidPayloadException e) {
+            throw ApiException.badRequest(e.path(), "Invalid " + e.path() + ": " + e.getMessage());
+        }
+        return new CreateRequest(model, input, instructions, previousResponseId, store, stream, background, options,
+                call);
     }
 
     private static List<Item> input(JsonNode node) {

@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-import io.kaiwa.core.http.HttpTransport;
 import io.kaiwa.runtime.config.KaiwaConfig;
 
 /**
- * A configured model provider, with its connection pool.
+ * A configured model provider.
  *
  * @param name the configuration name
  * @param api the API style
@@ -20,11 +19,10 @@ import io.kaiwa.runtime.config.KaiwaConfig;
  * @param hostedTools the built-in tools it runs itself
  * @param requestTimeout longest wait for an answer or a stream's first bytes
  * @param idleTimeout longest silence inside a stream
- * @param transport its connection pool
  */
 public record Provider(String name, KaiwaConfig.Api api, String baseUrl, String apiKey, String apiKeyVariable,
         List<String> models, Duration responseTtl, Set<String> hostedTools, Duration requestTimeout,
-        Duration idleTimeout, HttpTransport transport) {
+        Duration idleTimeout) {
 
     /** @return the key response ids from this provider are recorded with: stable across restarts */
     public String key() {

@@ -1,38 +1,37 @@
 package io.kaiwa.runtime.provider;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.kaiwa.chat.ChatCompletionsAdapter;
 import io.kaiwa.chat.DashScopeAdapter;
 import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.exception.AuthenticationException;
+import io.kaiwa.core.http.HttpTransport;
 import io.kaiwa.core.http.VertxHttpTransport;
 import io.kaiwa.responses.ResponsesAdapter;
-import io.kaiwa.runtime.api.ApiException;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.vertx.core.Vertx;
 
 /**
- * The configured providers, their connection pools on Quarkus's Vert.x, and the routing of models to them.
- * Adapters carry their request's options; they share the provider's pool, and are kept per set of options.
+ * The configured providers, each with one adapter (and its connection pool on Quarkus's Vert.x) that serves every
+ * request, and the routing of models to them. Each call carries its own options.
  */
 @ApplicationScoped
 public class Providers {
     private final Map<String, Provider> byName = new LinkedHashMap<>();
     private final Provider fallback;
-    private final Map<String, ModelAdapter> adapters = new ConcurrentHashMap<>();
-    private static final int ADAPTER_CACHE = 1024;
+    private final Map<String, ModelAdapter> adapters = new LinkedHashMap<>();
+    private final List<VertxHttpTransport> transports = new ArrayList<>();
 
     /**
      * @param config the service's settings
@@ -50,10 +49,14 @@ public class Providers {
                                 .toLowerCase(Locale.ROOT)
                         + " provider, so leave the setting out.");
             }
-            var transport = VertxHttpTransport.create(vertx, Duration.ofSeconds(10), 256);
-            byName.put(name, new Provider(name, p.api(), p.baseUrl(), key, variable, p.models().orElse(List.of()),
-                    p.responseTtl(), Set.copyOf(hosted), p.requestTimeout(),
-                    p.idleTimeout(), transport));
+            var provider = new Provider(name, p.api(), p.baseUrl(), key, variable, p.models().orElse(List.of()),
+                    p.responseTtl(), Set.copyOf(hosted), p.requestTimeout(), p.idleTimeout());
+            byName.put(name, provider);
+            if (key != null) {
+                var transport = VertxHttpTransport.create(vertx, Duration.ofSeconds(10), 256);
+                transports.add(transport);
+                adapters.put(name, build(provider, transport));
+            }
         });
         fallback = byName.get(config.defaultProvider());
         if (fallback == null) {
@@ -81,27 +84,18 @@ public class Providers {
     }
 
     /**
-     * @param provider where to send
-     * @param options the request's options, already in the provider API's field names
-     * @param store whether the provider may keep the response (Responses APIs)
-     * @return an adapter for one request
+     * @param provider a configured provider
+     * @return its adapter, which serves every request to it
+     * @throws AuthenticationException when the provider has no key, naming the variable that sets it
      */
-    public ModelAdapter adapter(Provider provider, ObjectNode options, boolean store) {
-        if (provider.apiKey() == null) {
-            throw missingKey(provider);
+    public ModelAdapter adapter(Provider provider) {
+        ModelAdapter adapter = adapters.get(provider.name());
+        if (adapter == null) {
+            throw new AuthenticationException("The provider '" + provider.name() + "' has no API key: set the "
+                    + provider.apiKeyVariable() + " environment variable and restart the service.", 401,
+                    "missing_api_key", null, null);
         }
-        // Most requests share their options: their adapter is made once (a handful of objects, no connection).
-        String key = provider.name() + (store ? "\n1" : "\n0") + options;
-        ModelAdapter cached = adapters.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        if (adapters.size() >= ADAPTER_CACHE) {
-            adapters.clear();
-        }
-        ModelAdapter made = build(provider, options, store);
-        adapters.put(key, made);
-        return made;
+        return adapter;
     }
 
     /**
@@ -117,45 +111,25 @@ public class Providers {
                 : "KAIWA_PROVIDERS_" + upper + "_API_KEY";
     }
 
-    private static ApiException missingKey(Provider provider) {
-        return new ApiException(401, "authentication_error", "missing_api_key", null, "The provider '"
-                + provider.name() + "' has no API key: set the " + provider.apiKeyVariable()
-                + " environment variable and restart the service.");
-    }
-
-    private ModelAdapter build(Provider provider, ObjectNode options, boolean store) {
-        if (provider.apiKey() == null) {
-            throw missingKey(provider);
-        }
+    private static ModelAdapter build(Provider provider, HttpTransport transport) {
+        // An adapter given its transport leaves it open when closed: close() below closes the pools.
         return switch (provider.api()) {
             case CHAT -> ChatCompletionsAdapter.builder().baseUrl(provider.baseUrl()).apiKey(provider.apiKey())
-                    .transport(provider.transport()).requestTimeout(provider.requestTimeout())
-                    .idleTimeout(provider.idleTimeout()).parameters(fields(options)).build();
+                    .transport(transport).requestTimeout(provider.requestTimeout())
+                    .idleTimeout(provider.idleTimeout()).build();
             case DASHSCOPE -> DashScopeAdapter.builder().baseUrl(provider.baseUrl()).apiKey(provider.apiKey())
-                    .transport(provider.transport()).requestTimeout(provider.requestTimeout())
-                    .idleTimeout(provider.idleTimeout()).parameters(fields(options)).build();
-            case RESPONSES -> {
-                var b = ResponsesAdapter.builder().baseUrl(provider.baseUrl()).apiKey(provider.apiKey())
-                        .transport(provider.transport()).requestTimeout(provider.requestTimeout())
-                        .idleTimeout(provider.idleTimeout()).provider(provider.key())
-                        .responseTtl(provider.responseTtl()).parameters(fields(options));
-                if (!store) {
-                    b.store(false);
-                }
-                yield b.build();
-            }
+                    .transport(transport).requestTimeout(provider.requestTimeout())
+                    .idleTimeout(provider.idleTimeout()).build();
+            case RESPONSES -> ResponsesAdapter.builder().baseUrl(provider.baseUrl()).apiKey(provider.apiKey())
+                    .transport(transport).requestTimeout(provider.requestTimeout())
+                    .idleTimeout(provider.idleTimeout()).provider(provider.key())
+                    .responseTtl(provider.responseTtl()).build();
         };
-    }
-
-    private static Map<String, Object> fields(ObjectNode options) {
-        var map = new LinkedHashMap<String, Object>();
-        options.properties().forEach(e -> map.put(e.getKey(), e.getValue()));
-        return map;
     }
 
     /** Closes the connection pools. */
     @PreDestroy
     void close() {
-        byName.values().forEach(p -> ((VertxHttpTransport) p.transport()).close());
+        transports.forEach(VertxHttpTransport::close);
     }
 }

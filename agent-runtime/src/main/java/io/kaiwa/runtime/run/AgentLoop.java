@@ -9,9 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
@@ -27,6 +24,7 @@ import io.kaiwa.core.exception.ContextWindowExceededException;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.runtime.api.ErrorBody;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.tools.BuiltInTool;
@@ -53,7 +51,7 @@ import io.vertx.core.Vertx;
  */
 public final class AgentLoop {
     private final ToolPlan plan;
-    private final Function<ObjectNode, ModelAdapter> adapters;
+    private final ModelAdapter adapter;
     private final LocalTools tools;
     private final KaiwaConfig.Tools limits;
     private final List<Item> input;
@@ -74,17 +72,17 @@ public final class AgentLoop {
 
     /**
      * @param plan the tools Kaiwa runs and the options of each model call
-     * @param adapters the adapter for a model call's provider options
+     * @param adapter the provider's adapter
      * @param tools the tools
      * @param limits the per-call timeout and per-response budget
      * @param input the response's input items
      * @param truncate {@code truncation: auto}: when the provider finds the context too long, leave out the oldest
      *        half of the history and try again, down to none
      */
-    public AgentLoop(ToolPlan plan, Function<ObjectNode, ModelAdapter> adapters, LocalTools tools,
-            KaiwaConfig.Tools limits, List<Item> input, boolean truncate) {
+    public AgentLoop(ToolPlan plan, ModelAdapter adapter, LocalTools tools, KaiwaConfig.Tools limits,
+            List<Item> input, boolean truncate) {
         this.plan = plan;
-        this.adapters = adapters;
+        this.adapter = adapter;
         this.tools = tools;
         this.limits = limits;
         this.input = input;
@@ -98,7 +96,7 @@ public final class AgentLoop {
      */
     public Uni<Turn> send(Conversation conversation) {
         if (!plan.loops()) {
-            return call(adapters.apply(plan.first()), conversation, input);
+            return call(plan.first(), conversation, input);
         }
         return Uni.createFrom().deferred(() -> {
             begin();
@@ -113,7 +111,7 @@ public final class AgentLoop {
      */
     public Multi<StreamEvent> stream(Conversation conversation) {
         if (!plan.loops()) {
-            return callStreaming(adapters.apply(plan.first()), conversation, input);
+            return callStreaming(plan.first(), conversation, input);
         }
         return Multi.createFrom().deferred(() -> {
             begin();
@@ -134,14 +132,14 @@ public final class AgentLoop {
         }
     }
 
-    private ModelAdapter nextAdapter() {
-        ObjectNode options = steps == 0 ? plan.first() : spent ? plan.last() : plan.later();
+    private RequestOptions nextOptions() {
+        RequestOptions options = steps == 0 ? plan.first() : spent ? plan.last() : plan.later();
         steps++;
-        return adapters.apply(options);
+        return options;
     }
 
     private Uni<Turn> step(Conversation conversation, List<Item> stepInput) {
-        return call(nextAdapter(), conversation, stepInput).chain(turn -> {
+        return call(nextOptions(), conversation, stepInput).chain(turn -> {
             List<Call> local = localCalls(turn);
             if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED || steps >= limits.maxSteps()) {
                 return Uni.createFrom().item(end(turn, false));
@@ -159,7 +157,7 @@ public final class AgentLoop {
     private Multi<StreamEvent> streamStep(Conversation conversation, List<Item> stepInput) {
         int base = output.size();
         Set<Integer> hidden = new HashSet<>();
-        return callStreaming(nextAdapter(), conversation, stepInput).onItem().transformToMultiAndConcatenate(e -> {
+        return callStreaming(nextOptions(), conversation, stepInput).onItem().transformToMultiAndConcatenate(e -> {
             if (e instanceof StreamEvent.Completed c) {
                 Turn turn = c.turn();
                 List<Call> local = localCalls(turn);
@@ -198,21 +196,21 @@ public final class AgentLoop {
     }
 
     /** One model call, shortened and sent again while the provider finds the context too long (when allowed). */
-    private Uni<Turn> call(ModelAdapter adapter, Conversation conversation, List<Item> in) {
+    private Uni<Turn> call(RequestOptions options, Conversation conversation, List<Item> in) {
         int total = conversation.turns().size();
-        Uni<Turn> sent = adapter.send(shortened(conversation, total), in);
+        Uni<Turn> sent = adapter.send(shortened(conversation, total), in, options);
         if (!truncate || dropped >= total) {
             return sent;
         }
         return sent.onFailure(ContextWindowExceededException.class).recoverWithUni(tooLong -> {
             dropMore(total);
-            return call(adapter, conversation, in);
+            return call(options, conversation, in);
         });
     }
 
-    private Multi<StreamEvent> callStreaming(ModelAdapter adapter, Conversation conversation, List<Item> in) {
+    private Multi<StreamEvent> callStreaming(RequestOptions options, Conversation conversation, List<Item> in) {
         int total = conversation.turns().size();
-        Multi<StreamEvent> sent = adapter.stream(shortened(conversation, total), in);
+        Multi<StreamEvent> sent = adapter.stream(shortened(conversation, total), in, options);
         if (!truncate || dropped >= total) {
             return sent;
         }
@@ -221,7 +219,7 @@ public final class AgentLoop {
         return sent.onItem().invoke(e -> started[0] = true).onFailure(failure -> !started[0]
                 && failure instanceof ContextWindowExceededException).recoverWithMulti(tooLong -> {
                     dropMore(total);
-                    return callStreaming(adapter, conversation, in);
+                    return callStreaming(options, conversation, in);
                 });
     }
 

@@ -15,6 +15,7 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.runtime.provider.Provider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,6 +34,7 @@ public class Metrics {
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, ModelAdapter> timedAdapters = new ConcurrentHashMap<>();
 
     /**
      * @param provider the provider asked
@@ -54,32 +56,36 @@ public class Metrics {
 
     /**
      * @param provider the provider the adapter calls
-     * @param adapter an adapter
+     * @param adapter its adapter
      * @return the same adapter, each of its calls timed in {@code kaiwa.upstream.duration}: one model call, from the
-     *         request to the end of the answer (the tools Kaiwa runs between calls are not in it)
+     *         request to the end of the answer (the tools Kaiwa runs between calls are not in it); made once per
+     *         provider
      */
     public ModelAdapter timed(Provider provider, ModelAdapter adapter) {
-        return new ModelAdapter() {
-            @Override
-            public Uni<Turn> send(Conversation conversation, List<Item> input) {
-                Timer timer = upstream(provider, "send");
-                return Uni.createFrom().deferred(() -> {
-                    long start = System.nanoTime();
-                    return adapter.send(conversation, input)
-                            .onTermination().invoke(() -> timer.record(System.nanoTime() - start, NANOSECONDS));
-                });
-            }
+        return timedAdapters.computeIfAbsent(provider.name(), name -> {
+            Timer send = upstream(provider, "send");
+            Timer stream = upstream(provider, "stream");
+            return new ModelAdapter() {
+                @Override
+                public Uni<Turn> send(Conversation conversation, List<Item> input, RequestOptions options) {
+                    return Uni.createFrom().deferred(() -> {
+                        long start = System.nanoTime();
+                        return adapter.send(conversation, input, options)
+                                .onTermination().invoke(() -> send.record(System.nanoTime() - start, NANOSECONDS));
+                    });
+                }
 
-            @Override
-            public Multi<StreamEvent> stream(Conversation conversation, List<Item> input) {
-                Timer timer = upstream(provider, "stream");
-                return Multi.createFrom().deferred(() -> {
-                    long start = System.nanoTime();
-                    return adapter.stream(conversation, input).onTermination()
-                            .invoke(() -> timer.record(System.nanoTime() - start, NANOSECONDS));
-                });
-            }
-        };
+                @Override
+                public Multi<StreamEvent> stream(Conversation conversation, List<Item> input,
+                        RequestOptions options) {
+                    return Multi.createFrom().deferred(() -> {
+                        long start = System.nanoTime();
+                        return adapter.stream(conversation, input, options).onTermination()
+                                .invoke(() -> stream.record(System.nanoTime() - start, NANOSECONDS));
+                    });
+                }
+            };
+        });
     }
 
     private Timer upstream(Provider provider, String call) {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -184,23 +183,19 @@ public class ResponseService {
     }
 
     private static CreateRequest storedRequest(ResponseRecord r) {
-        com.fasterxml.jackson.databind.node.ObjectNode options = (com.fasterxml.jackson.databind.node.ObjectNode) KaiwaJson
-                .parse(r.request);
+        ObjectNode options = (ObjectNode) KaiwaJson.parse(r.request);
         com.fasterxml.jackson.databind.JsonNode instructions = options.remove("instructions");
-        return new CreateRequest(r.model, KaiwaJson.readItems(KaiwaJson.parse(r.input), "input"),
+        return CreateRequest.of(r.model, KaiwaJson.readItems(KaiwaJson.parse(r.input), "input"),
                 instructions == null ? null : instructions.asText(), r.previousResponseId, true, false, true, options);
     }
 
     private Uni<Prepared> prepare(String tenant, CreateRequest request, ResponseRecord existing) {
         return Uni.createFrom().deferred(() -> {
             Provider provider = providers.route(request.model());
-            ToolPlan plan = ToolPlan.of(provider, request.options(), localTools, config.tools());
+            ToolPlan plan = ToolPlan.of(provider, request.callOptions(), localTools, config.tools());
             // Fails now, as an HTTP error, when the provider cannot be called at all (no key).
-            ModelAdapter first = metrics.timed(provider, providers.adapter(provider, plan.first(), request.store()));
-            Function<ObjectNode, ModelAdapter> adapters = options -> options == plan.first()
-                    ? first
-                    : metrics.timed(provider, providers.adapter(provider, options, request.store()));
-            var loop = new AgentLoop(plan, adapters, localTools, config.tools(), request.input(),
+            ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
+            var loop = new AgentLoop(plan, adapter, localTools, config.tools(), request.input(),
                     "auto".equals(request.options().path("truncation").asText()));
             Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
                     ? Uni.createFrom().item(List.of())

@@ -1,22 +1,24 @@
 package io.kaiwa.runtime.run;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.kaiwa.runtime.api.ApiException;
+import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.options.FunctionTool;
+import io.kaiwa.core.options.HostedTool;
+import io.kaiwa.core.options.RequestOptions;
+import io.kaiwa.core.options.Tool;
+import io.kaiwa.core.options.ToolChoice;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.provider.Provider;
-import io.kaiwa.runtime.provider.ProviderOptions;
 import io.kaiwa.runtime.tools.BuiltInTool;
 import io.kaiwa.runtime.tools.LocalTools;
 
 /**
- * Which of a request's built-in tools the provider hosts and which Kaiwa runs itself, and the provider options of
- * each model call of the response's tool loop.
+ * Which of a request's built-in tools the provider hosts and which Kaiwa runs itself, and the options of each model
+ * call of the response's tool loop.
  *
  * @param local the built-in tools Kaiwa runs (offered to the model as functions); empty for a plain request
  * @param first the options of the first model call
@@ -25,100 +27,81 @@ import io.kaiwa.runtime.tools.LocalTools;
  * @param maxCalls the most built-in tool calls Kaiwa runs for the response
  * @param parallel whether one model call's tool calls run at the same time
  */
-public record ToolPlan(Set<BuiltInTool> local, ObjectNode first, ObjectNode later, ObjectNode last, int maxCalls,
-        boolean parallel) {
+public record ToolPlan(Set<BuiltInTool> local, RequestOptions first, RequestOptions later, RequestOptions last,
+        int maxCalls, boolean parallel) {
 
     /**
      * @param provider where the request goes
-     * @param options the request's options as the client sent them
+     * @param options the request's options
      * @param tools the tools Kaiwa can run
      * @param config the tool limits
      * @return the plan
-     * @throws ApiException 400 naming the tool when a built-in tool can run neither at the provider nor here
+     * @throws InvalidRequestException naming the tool when a built-in tool can run neither at the provider nor here,
+     *         or a tool only a provider could run goes to a provider of another API style
      */
-    public static ToolPlan of(Provider provider, ObjectNode options, LocalTools tools, KaiwaConfig.Tools config) {
-        JsonNode requested = options.get("tools");
+    public static ToolPlan of(Provider provider, RequestOptions options, LocalTools tools,
+            KaiwaConfig.Tools config) {
+        List<Tool> requested = options.tools();
         Set<BuiltInTool> local = EnumSet.noneOf(BuiltInTool.class);
-        ObjectNode sent = options;
-        if (requested != null && requested.isArray()) {
-            ArrayNode rewritten = null;
-            for (int i = 0; i < requested.size(); i++) {
-                JsonNode tool = requested.get(i);
-                String type = tool.path("type").asText();
-                BuiltInTool builtIn = BuiltInTool.byName(type);
-                if (builtIn == null || hosted(provider, builtIn)) {
-                    continue;
-                }
-                String unavailable = tools.unavailable(builtIn);
-                if (unavailable != null) {
-                    throw ApiException.badRequest("tools[" + i + "].type", "The tool '" + type + "' is not available: "
-                            + "the provider '" + provider.name() + "' does not host it and " + unavailable);
-                }
-                if (rewritten == null) {
-                    rewritten = requested.deepCopy();
-                }
-                rewritten.set(i, builtIn.function());
-                local.add(builtIn);
+        List<Tool> sent = new ArrayList<>(requested);
+        for (int i = 0; i < requested.size(); i++) {
+            if (!(requested.get(i) instanceof HostedTool hosted)) {
+                continue;
             }
-            for (int i = 0; i < requested.size(); i++) {
-                JsonNode tool = requested.get(i);
-                BuiltInTool named = BuiltInTool.byName(tool.path("name").asText());
-                if ("function".equals(tool.path("type").asText()) && named != null && local.contains(named)) {
-                    throw ApiException.badRequest("tools[" + i + "].name", "The function name '" + named.wire()
-                            + "' is taken by the built-in tool of that name, which Kaiwa offers to the model as a "
-                            + "function; rename the function.");
+            BuiltInTool builtIn = BuiltInTool.byName(hosted.type());
+            if (builtIn == null || hosted(provider, builtIn)) {
+                if (provider.api() != KaiwaConfig.Api.RESPONSES) {
+                    throw badTool(i, "The tool '" + hosted.type() + "' is not available with the model's provider '"
+                            + provider.name() + "' (a Chat Completions API); use a provider that hosts it.");
                 }
+                continue;
             }
-            if (rewritten != null) {
-                sent = options.deepCopy();
-                sent.set("tools", rewritten);
+            String unavailable = tools.unavailable(builtIn);
+            if (unavailable != null) {
+                throw badTool(i, "The tool '" + hosted.type() + "' is not available: the provider '"
+                        + provider.name() + "' does not host it and " + unavailable);
+            }
+            sent.set(i, builtIn.function());
+            local.add(builtIn);
+        }
+        for (int i = 0; i < requested.size(); i++) {
+            BuiltInTool named = requested.get(i) instanceof FunctionTool f ? BuiltInTool.byName(f.name()) : null;
+            if (named != null && local.contains(named)) {
+                throw new InvalidRequestException("The function name '" + named.wire() + "' is taken by the built-in "
+                        + "tool of that name, which Kaiwa offers to the model as a function; rename the function.",
+                        400, "invalid_value", "tools[" + i + "].name", null);
             }
         }
-        int requestedMax = options.path("max_tool_calls").asInt(Integer.MAX_VALUE);
-        int maxCalls = Math.min(requestedMax, config.maxCalls());
-        boolean parallel = options.path("parallel_tool_calls").asBoolean(true);
+        int maxCalls = Math.min(options.maxToolCalls() == null ? Integer.MAX_VALUE : options.maxToolCalls(),
+                config.maxCalls());
+        boolean parallel = !Boolean.FALSE.equals(options.parallelToolCalls());
         if (local.isEmpty()) {
-            ObjectNode only = ProviderOptions.forProvider(provider, sent);
-            return new ToolPlan(Set.of(), only, only, only, maxCalls, parallel);
+            return new ToolPlan(Set.of(), options, options, options, maxCalls, parallel);
         }
-        ObjectNode last = sent.deepCopy();
-        last.put("tool_choice", "none");
-        JsonNode choice = options.get("tool_choice");
+        // A provider would count only its own tools' calls; Kaiwa counts the ones it runs itself.
+        RequestOptions withFunctions = options.toBuilder().tools(sent).maxToolCalls(null).build();
+        RequestOptions last = withFunctions.toBuilder().toolChoice(ToolChoice.NONE).build();
+        ToolChoice choice = options.toolChoice();
         // max_tool_calls: 0 lets the model see the tools but never call them.
-        ObjectNode first = maxCalls == 0 ? last : sent;
-        if (maxCalls > 0 && choice != null && choice.isObject()
-                && local.contains(BuiltInTool.byName(choice.path("type").asText()))) {
-            first = sent.deepCopy();
-            first.putObject("tool_choice").put("type", "function").put("name", choice.path("type").asText());
+        RequestOptions first = maxCalls == 0 ? last : withFunctions;
+        if (maxCalls > 0 && choice instanceof ToolChoice.Other other
+                && local.contains(BuiltInTool.byName(other.type()))) {
+            first = withFunctions.toBuilder().toolChoice(ToolChoice.function(other.type())).build();
         }
-        ObjectNode later = sent;
-        if (choice != null && (choice.isObject() || "required".equals(choice.asText()))) {
+        RequestOptions later = withFunctions;
+        if (choice != null && !(choice instanceof ToolChoice.Mode mode && !mode.value().equals("required"))) {
             // A forced tool is forced once: forcing it again on every call would never let the model answer.
-            later = sent.deepCopy();
-            later.remove("tool_choice");
+            later = withFunctions.toBuilder().toolChoice(null).build();
         }
-        if (provider.api() == KaiwaConfig.Api.RESPONSES) {
-            // The provider would count only its own tools' calls; Kaiwa counts the ones it runs itself.
-            first = without(first, "max_tool_calls");
-            later = without(later, "max_tool_calls");
-            last.remove("max_tool_calls");
-        }
-        return new ToolPlan(Set.copyOf(local), ProviderOptions.forProvider(provider, first),
-                ProviderOptions.forProvider(provider, later), ProviderOptions.forProvider(provider, last), maxCalls,
-                parallel);
+        return new ToolPlan(Set.copyOf(local), first, later, last, maxCalls, parallel);
+    }
+
+    private static InvalidRequestException badTool(int i, String message) {
+        return new InvalidRequestException(message, 400, "invalid_value", "tools[" + i + "].type", null);
     }
 
     private static boolean hosted(Provider provider, BuiltInTool tool) {
         return provider.api() == KaiwaConfig.Api.RESPONSES && provider.hostedTools().contains(tool.wire());
-    }
-
-    private static ObjectNode without(ObjectNode options, String field) {
-        if (!options.has(field)) {
-            return options;
-        }
-        ObjectNode copy = options.deepCopy();
-        copy.remove(field);
-        return copy;
     }
 
     /** @return whether Kaiwa runs any tool itself, so that the response is a tool loop */

@@ -9,6 +9,7 @@ import io.kaiwa.core.item.CodeInterpreterCallItem;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.core.options.FunctionTool;
 
 /**
  * The built-in tools Kaiwa can run itself when the model's provider does not host them. Each is offered to the
@@ -98,16 +99,14 @@ public enum BuiltInTool {
 
     abstract void parameters(ObjectNode properties, ArrayNode required);
 
-    /** @return the function tool offered to the model, in the Responses API's flat form */
-    public ObjectNode function() {
-        ObjectNode tool = JsonNodeFactory.instance.objectNode().put("type", "function").put("name", wire)
-                .put("description", description);
-        ObjectNode schema = tool.putObject("parameters").put("type", "object");
+    /** @return the function tool offered to the model in its place */
+    public FunctionTool function() {
+        ObjectNode schema = JsonNodeFactory.instance.objectNode().put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         ArrayNode required = schema.putArray("required");
         parameters(properties, required);
         schema.put("additionalProperties", false);
-        return tool;
+        return new FunctionTool(wire, description, schema);
     }
 
     /**

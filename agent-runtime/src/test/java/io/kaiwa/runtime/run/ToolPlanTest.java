@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +12,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.kaiwa.runtime.api.ApiException;
+import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.FunctionTool;
+import io.kaiwa.core.options.HostedTool;
+import io.kaiwa.core.options.RequestOptions;
+import io.kaiwa.core.options.ToolChoice;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.provider.Provider;
 import io.kaiwa.runtime.tools.BuiltInTool;
@@ -22,7 +26,7 @@ import io.kaiwa.runtime.tools.LocalTools;
 class ToolPlanTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static ObjectNode options(String json) {
+    static ObjectNode json(String json) {
         try {
             return (ObjectNode) JSON.readTree(json);
         } catch (Exception e) {
@@ -30,9 +34,13 @@ class ToolPlanTest {
         }
     }
 
+    static RequestOptions options(String json) {
+        return KaiwaJson.readOptions(json(json), "");
+    }
+
     static Provider provider(KaiwaConfig.Api api, String... hosted) {
         return new Provider("p", api, "http://127.0.0.1:1/v1", "sk", "P_KEY", List.of(), Duration.ofDays(7),
-                Set.of(hosted), Duration.ofMinutes(1), Duration.ofMinutes(1), null);
+                Set.of(hosted), Duration.ofMinutes(1), Duration.ofMinutes(1));
     }
 
     /** Tools that can all run here, but code_interpreter. */
@@ -88,15 +96,14 @@ class ToolPlanTest {
 
         assertThat(plan.local()).containsExactly(BuiltInTool.WEB_SEARCH);
         assertThat(plan.maxCalls()).isEqualTo(3);
-        assertThat(plan.first().at("/tools/0/function/name").asText()).isEqualTo("web_search");
-        assertThat(plan.first().at("/tools/0/function/parameters/properties/query/type").asText())
-                .isEqualTo("string");
-        assertThat(plan.first().at("/tools/1/function/name").asText()).isEqualTo("f");
-        assertThat(plan.first().get("tool_choice")).isEqualTo(options("""
-                {"type":"function","function":{"name":"web_search"}}"""));
-        assertThat(plan.later().has("tool_choice")).isFalse();
-        assertThat(plan.last().get("tool_choice").asText()).isEqualTo("none");
-        assertThat(plan.first().has("max_tool_calls")).isFalse();
+        var search = (FunctionTool) plan.first().tools().get(0);
+        assertThat(search.name()).isEqualTo("web_search");
+        assertThat(search.parameters().at("/properties/query/type").asText()).isEqualTo("string");
+        assertThat(((FunctionTool) plan.first().tools().get(1)).name()).isEqualTo("f");
+        assertThat(plan.first().toolChoice()).isEqualTo(ToolChoice.function("web_search"));
+        assertThat(plan.later().toolChoice()).isNull();
+        assertThat(plan.last().toolChoice()).isEqualTo(ToolChoice.NONE);
+        assertThat(plan.first().maxToolCalls()).isNull();
     }
 
     @Test
@@ -105,15 +112,15 @@ class ToolPlanTest {
                 {"tools":[{"type":"web_search"},{"type":"web_extractor"}],"max_tool_calls":4}"""), TOOLS, LIMITS);
 
         assertThat(plan.local()).containsExactly(BuiltInTool.WEB_EXTRACTOR);
-        assertThat(plan.first().get("tools").get(0)).isEqualTo(options("{\"type\":\"web_search\"}"));
-        assertThat(plan.first().at("/tools/1/type").asText()).isEqualTo("function");
-        assertThat(plan.first().at("/tools/1/name").asText()).isEqualTo("web_extractor");
-        assertThat(plan.first().has("max_tool_calls")).isFalse();
+        assertThat(plan.first().tools().get(0)).isEqualTo(new HostedTool("web_search"));
+        assertThat(plan.first().tools().get(1)).isInstanceOfSatisfying(FunctionTool.class,
+                f -> assertThat(f.name()).isEqualTo("web_extractor"));
+        assertThat(plan.first().maxToolCalls()).isNull();
     }
 
     @Test
     void hostedToolsAloneAreAPlainRequest() {
-        ObjectNode sent = options("{\"tools\":[{\"type\":\"code_interpreter\"}],\"max_tool_calls\":2}");
+        RequestOptions sent = options("{\"tools\":[{\"type\":\"code_interpreter\"}],\"max_tool_calls\":2}");
         ToolPlan plan = ToolPlan.of(provider(KaiwaConfig.Api.RESPONSES, "code_interpreter"), sent, TOOLS, LIMITS);
 
         assertThat(plan.loops()).isFalse();
@@ -124,7 +131,7 @@ class ToolPlanTest {
     void aToolThatCanRunNowhereIsABadRequestSayingWhy() {
         assertThatThrownBy(() -> ToolPlan.of(provider(KaiwaConfig.Api.CHAT), options("""
                 {"tools":[{"type":"web_search"},{"type":"code_interpreter"}]}"""), TOOLS, LIMITS))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
                     assertThat(e.param()).isEqualTo("tools[1].type");
                     assertThat(e.getMessage()).contains("'p' does not host it").contains("no sandbox");
                 });
@@ -137,6 +144,16 @@ class ToolPlanTest {
 
         assertThat(plan.loops()).isFalse();
         assertThat(plan.maxCalls()).isEqualTo(20);
-        assertThat(Optional.ofNullable(plan.first().get("temperature"))).isPresent();
+        assertThat(plan.first().temperature()).isEqualTo(0.1);
+    }
+
+    @Test
+    void aToolOnlyAProviderCanRunIsRefusedForAChatProviderNamingIt() {
+        assertThatThrownBy(() -> ToolPlan.of(provider(KaiwaConfig.Api.DASHSCOPE), options("""
+                {"tools":[{"type":"function","name":"f"},{"type":"mcp","server_url":"https://mcp.test"}]}"""),
+                TOOLS, LIMITS)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("tools[1].type");
+                    assertThat(e.getMessage()).contains("'mcp'").contains("'p'");
+                });
     }
 }
