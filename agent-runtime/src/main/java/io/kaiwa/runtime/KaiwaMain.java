@@ -1,6 +1,6 @@
 package io.kaiwa.runtime;
 
-import io.kaiwa.runtime.db.EmbeddedDatabase;
+import io.kaiwa.runtime.persistence.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.kaiwa.runtime.store.EventRecord;
-import io.kaiwa.runtime.store.ResponseRecord;
-import io.kaiwa.runtime.store.ResponseStore;
+import io.kaiwa.runtime.persistence.EventRecord;
+import io.kaiwa.runtime.persistence.ResponseRecord;
+import io.kaiwa.runtime.persistence.ResponseStatus;
+import io.kaiwa.runtime.persistence.ResponseStore;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -125,7 +126,7 @@ class BackgroundApiTest {
         var orphan = new ResponseRecord();
         orphan.id = "resp_orphan" + System.nanoTime();
         orphan.tenant = "acme";
-        orphan.status = "in_progress";
+        orphan.status = ResponseStatus.IN_PROGRESS;
         orphan.model = "gpt-chat";
         orphan.provider = "chat";
         orphan.createdAt = Instant.now().minusSeconds(120);

@@ -8,10 +8,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.json.KaiwaJson;
-import io.kaiwa.runtime.auth.ApiKeyAuth;
-import io.kaiwa.runtime.run.BackgroundTasks;
-import io.kaiwa.runtime.run.ResponseService;
-import io.kaiwa.runtime.run.StoredEvents;
+import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.openai.ResponseJson;
+import io.kaiwa.runtime.service.CreateRequest;
+import io.kaiwa.runtime.service.ResponseService;
+import io.kaiwa.runtime.stream.StoredEvents;
+import io.kaiwa.runtime.task.TaskService;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -42,7 +44,7 @@ public class CreateRoute {
     StoredEvents events;
 
     @Inject
-    BackgroundTasks tasks;
+    TaskService tasks;
 
     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
     MemorySize maxBody;
@@ -64,7 +66,7 @@ public class CreateRoute {
     }
 
     void install(@Observes Router router) {
-        // After authentication (order -100 on /v1/*), before RESTEasy Reactive's catch-all.
+        // After authentication (order -100 on every route), before RESTEasy Reactive's catch-all.
         router.post("/v1/responses").order(-10).handler(this::receive);
     }
 
@@ -120,14 +122,13 @@ public class CreateRoute {
         // Answered at once. What is left of the body is read and dropped rather than left unread: closing a
         // connection with unread data resets it, and the client could lose the answer. The client is asked to close.
         rc.response().putHeader(HttpHeaders.CONNECTION, "close");
-        send(rc, Reply.error(new ApiException(413, "invalid_request_error", "request_too_large", null,
-                "The request body is larger than " + limit + " bytes (quarkus.http.limits.max-body-size).")),
-                rc.vertx().getOrCreateContext());
+        var error = new ErrorBody(413, "invalid_request_error", "request_too_large", null,
+                "The request body is larger than " + limit + " bytes (quarkus.http.limits.max-body-size).");
+        send(rc, new Reply.Whole(error.status(), error.json()), rc.vertx().getOrCreateContext());
     }
 
     private void create(RoutingContext rc, Buffer body, Context context) {
-        String tenant = ApiKeyAuth.tenant(rc);
-        Uni.createFrom().deferred(() -> reply(tenant, body))
+        Uni.createFrom().deferred(() -> reply(ApiKeyAuth.tenant(rc), body))
                 .onFailure().recoverWithItem(Reply::error)
                 .subscribe()
                 .with(reply -> send(rc, reply, context), failure -> send(rc, Reply.error(failure), context));
@@ -136,7 +137,7 @@ public class CreateRoute {
     private Uni<Reply> reply(String tenant, Buffer body) {
         CreateRequest request = CreateRequest.parse(parse(body));
         if (request.background()) {
-            return service.enqueue(tenant, request).invoke(tasks::wake).map(r -> request.stream()
+            return tasks.enqueue(tenant, request).map(r -> request.stream()
                     ? new Reply.Events(events.follow(tenant, r.id, -1))
                     : new Reply.Whole(200, ResponseJson.json(r, true)));
         }
@@ -148,12 +149,12 @@ public class CreateRoute {
 
     private static com.fasterxml.jackson.databind.JsonNode parse(Buffer body) {
         if (body.length() == 0) {
-            throw ApiException.badRequest(null, "The request body is empty; send a JSON object.");
+            throw Errors.badRequest(null, "The request body is empty; send a JSON object.");
         }
         try {
             return KaiwaJson.parse(body.getBytes());
         } catch (InvalidPayloadException e) {
-            throw ApiException.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
+            throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
         }
     }
 

@@ -4,25 +4,24 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
-import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kaiwa.core.exception.AuthenticationException;
 import io.kaiwa.core.exception.ConflictException;
 import io.kaiwa.core.exception.InsufficientQuotaException;
-import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.exception.NotFoundException;
 import io.kaiwa.core.exception.PermissionDeniedException;
 import io.kaiwa.core.exception.RateLimitException;
 import io.kaiwa.core.exception.UpstreamTimeoutException;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.common.Errors;
 
 /**
- * The service's one error mapper: any failure to an HTTP status and OpenAI's error JSON. Provider errors keep the
- * provider's status and code; failures of the service itself are 500s whose details go to the log, not the client.
+ * The service's one error mapper: any failure to an HTTP status and OpenAI's error JSON. Core exceptions keep their
+ * status and code (a provider's, or the one the service gave its own); failures of the service itself are 500s whose
+ * details go to the log, not the client. Only this package knows HTTP.
  *
  * @param status the HTTP status
  * @param type OpenAI's error type
@@ -31,43 +30,33 @@ import io.kaiwa.core.exception.UpstreamTimeoutException;
  * @param message what went wrong
  */
 public record ErrorBody(int status, String type, String code, String param, String message) {
-    private static final Logger LOG = Logger.getLogger(ErrorBody.class);
-    private static final JsonFactory JSON = new JsonFactory();
-
     /**
-     * @param failure what went wrong
+     * @param failure what went wrong: a core exception (raised by the service itself or a provider's, mapped by its
+     *        adapter) keeps its status, code and field; anything else is the service's own failure
      * @return how to answer it
      */
     public static ErrorBody of(Throwable failure) {
-        if (failure instanceof ApiException a) {
-            return new ErrorBody(a.status(), a.type(), a.code(), a.param(), a.getMessage());
-        }
         if (failure instanceof KaiwaException k) {
-            return provider(k);
+            return kaiwa(k);
         }
         if (failure instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {
             int status = w.getResponse().getStatus();
             return new ErrorBody(status, "invalid_request_error", status == 404 ? "not_found" : null, null,
                     w.getMessage());
         }
-        LOG.error("request failed", failure);
-        return new ErrorBody(500, "server_error", "internal_error", null,
-                "The service failed to handle the request; the log has the details.");
+        return new ErrorBody(500, "server_error", "internal_error", null, Errors.message(failure));
     }
 
-    private static ErrorBody provider(KaiwaException e) {
+    private static ErrorBody kaiwa(KaiwaException e) {
         int status = e.status() >= 400 && e.status() <= 599 ? e.status() : statusOf(e);
         String type = switch (status) {
-            case 400, 404, 409, 422 -> "invalid_request_error";
+            case 400, 404, 409, 413, 422 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 429 -> e instanceof InsufficientQuotaException ? "insufficient_quota" : "rate_limit_error";
             default -> "server_error";
         };
-        String message = e instanceof InvalidPayloadException
-                ? "The provider answered with something that is not a valid answer: " + e.getMessage()
-                : e.getMessage();
-        return new ErrorBody(status, type, e.code(), e.param(), message);
+        return new ErrorBody(status, type, e.code(), e.param(), Errors.message(e));
     }
 
     private static int statusOf(KaiwaException e) {
@@ -111,7 +100,7 @@ public record ErrorBody(int status, String type, String code, String param, Stri
     /** @return {@code {"error":{...}}} */
     public String json() {
         var out = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = KaiwaJson.factory().createGenerator(out)) {
             write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
-import io.kaiwa.runtime.run.Ids;
-import io.kaiwa.runtime.store.ResponseRecord;
+import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.common.Ids;
+import io.kaiwa.runtime.persistence.ResponseRecord;
 
 /** {@code GET /v1/responses/{id}/input_items}: a response's input items as a list page. */
 final class InputItems {
@@ -46,7 +47,7 @@ final class InputItems {
                 }
             }
             if (start < 0) {
-                throw ApiException.badRequest("after", "No input item with id '" + after + "' in this response.");
+                throw Errors.badRequest("after", "No input item with id '" + after + "' in this response.");
             }
         }
         int from = start;

@@ -21,13 +21,15 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.kaiwa.runtime.auth.ApiKeyAuth;
-import io.kaiwa.runtime.run.ResponseService;
-import io.kaiwa.runtime.run.StoredEvents;
-import io.kaiwa.runtime.store.ResponseRecord;
-import io.kaiwa.runtime.store.ResponseStore;
+import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.openai.ResponseJson;
+import io.kaiwa.runtime.persistence.ResponseRecord;
+import io.kaiwa.runtime.persistence.ResponseStore;
+import io.kaiwa.runtime.stream.StoredEvents;
+import io.kaiwa.runtime.task.TaskService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -36,13 +38,12 @@ import io.vertx.ext.web.RoutingContext;
 /** The OpenAI Responses API: retrieve, delete, cancel, list input items ({@link CreateRoute} creates). */
 @Path("/v1/responses")
 public class ResponsesResource {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, List<String>> JSON_HEADERS = Map.of("Content-Type", List.of("application/json"));
     private static final Map<String, List<String>> SSE_HEADERS = Map.of("Content-Type",
             List.of("text/event-stream"), "Cache-Control", List.of("no-cache"));
 
     @Inject
-    ResponseService service;
+    TaskService tasks;
 
     @Inject
     ResponseStore store;
@@ -82,7 +83,7 @@ public class ResponsesResource {
                     return Reply.json(200, ResponseJson.json(r, true));
                 }
                 if (!r.background) {
-                    throw ApiException.badRequest("stream", "Only background responses can be streamed again; this "
+                    throw Errors.badRequest("stream", "Only background responses can be streamed again; this "
                             + "one was answered when it was created.");
                 }
                 return new Reply(200, SSE_HEADERS, events.follow(tenant, id, after).map(Buffer::buffer));
@@ -104,20 +105,16 @@ public class ResponsesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> cancel(RoutingContext rc, @PathParam("id") String id) {
         String tenant = ApiKeyAuth.tenant(rc);
-        return found(rc, id).chain(r -> {
-            if (!r.background) {
-                throw ApiException.badRequest(null, "Only background responses can be cancelled.");
-            }
-            return service.cancel(r).chain(() -> waitForEnd(tenant, id, 40));
-        }).map(r -> ok(ResponseJson.json(r, true))).onFailure().recoverWithItem(ResponsesResource::error);
+        return found(rc, id).chain(r -> tasks.cancel(r).chain(() -> waitForEnd(tenant, id, 40)))
+                .map(r -> ok(ResponseJson.json(r, true))).onFailure().recoverWithItem(ResponsesResource::error);
     }
 
     private Uni<ResponseRecord> waitForEnd(String tenant, String id, int triesLeft) {
         return store.find(tenant, id).chain(r -> {
             if (r == null) {
-                throw ApiException.notFound("Response", id, null);
+                throw Errors.notFound("Response", id, null);
             }
-            if (triesLeft == 0 || !("queued".equals(r.status) || "in_progress".equals(r.status))) {
+            if (triesLeft == 0 || r.status.isFinal()) {
                 return Uni.createFrom().item(r);
             }
             return Uni.createFrom().voidItem().onItem().transformToUni(v -> Uni.createFrom().<Void>emitter(e -> {
@@ -138,7 +135,7 @@ public class ResponsesResource {
     public Uni<Response> delete(RoutingContext rc, @PathParam("id") String id) {
         return store.delete(ApiKeyAuth.tenant(rc), id).map(deleted -> {
             if (!deleted) {
-                throw ApiException.notFound("Response", id, null);
+                throw Errors.notFound("Response", id, null);
             }
             return ok(write(g -> {
                 g.writeStartObject();
@@ -166,14 +163,14 @@ public class ResponsesResource {
         int limit;
         try {
             limit = integer("limit", limitParam, 20);
-        } catch (ApiException e) {
+        } catch (InvalidRequestException e) {
             return Uni.createFrom().item(error(e));
         }
         if (limit < 1 || limit > 100) {
-            return Uni.createFrom().item(error(ApiException.badRequest("limit", "limit must be from 1 to 100.")));
+            return Uni.createFrom().item(error(Errors.badRequest("limit", "limit must be from 1 to 100.")));
         }
         if (!order.equals("asc") && !order.equals("desc")) {
-            return Uni.createFrom().item(error(ApiException.badRequest("order", "order must be 'asc' or 'desc'.")));
+            return Uni.createFrom().item(error(Errors.badRequest("order", "order must be 'asc' or 'desc'.")));
         }
         return found(rc, id).map(r -> ok(InputItems.page(r, after, limit, order.equals("asc"))));
     }
@@ -186,14 +183,14 @@ public class ResponsesResource {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest(field, field + " must be an integer.");
+            throw Errors.badRequest(field, field + " must be an integer.");
         }
     }
 
     private Uni<ResponseRecord> found(RoutingContext rc, String id) {
         return store.find(ApiKeyAuth.tenant(rc), id).map(r -> {
             if (r == null) {
-                throw ApiException.notFound("Response", id, null);
+                throw Errors.notFound("Response", id, null);
             }
             return r;
         });
@@ -214,7 +211,7 @@ public class ResponsesResource {
 
     static String write(Body body) {
         var out = new StringWriter(256);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = KaiwaJson.factory().createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

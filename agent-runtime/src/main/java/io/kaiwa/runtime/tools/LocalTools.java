@@ -28,8 +28,8 @@ import io.kaiwa.core.item.FunctionCallOutputItem;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.common.Ids;
 import io.kaiwa.runtime.config.KaiwaConfig;
-import io.kaiwa.runtime.run.Ids;
 import io.kaiwa.runtime.tools.sandbox.Availability;
 import io.kaiwa.runtime.tools.sandbox.Outcome;
 import io.kaiwa.runtime.tools.sandbox.OutputFile;
@@ -52,7 +52,7 @@ import io.vertx.core.Vertx;
 // Made at startup, so that the sandbox's trial run (blocking) never happens on a request's event loop.
 @Startup
 @ApplicationScoped
-public class LocalTools {
+public class LocalTools implements ToolRunner {
     private static final Logger LOG = Logger.getLogger(LocalTools.class);
 
     @Inject
@@ -133,6 +133,7 @@ public class LocalTools {
      * @param tool a built-in tool
      * @return why Kaiwa cannot run it (a sentence for an error message), or {@code null} when it can
      */
+    @Override
     public String unavailable(BuiltInTool tool) {
         return unavailable.get(tool);
     }
@@ -146,6 +147,7 @@ public class LocalTools {
      * @param timeout the longest the call may take
      * @return the tool's item and the model's function output
      */
+    @Override
     public Uni<ToolRun> run(BuiltInTool tool, FunctionCallItem call, Duration timeout) {
         JsonNode args;
         try {

@@ -13,7 +13,7 @@ import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
 import io.kaiwa.core.json.KaiwaJson;
-import io.kaiwa.runtime.run.Ids;
+import io.kaiwa.runtime.common.Ids;
 
 /**
  * One tool call Kaiwa ran: the tool's own item for the response, and the function output the model reads.

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLException;
 
-import io.kaiwa.runtime.tools.Whitespace;
 import io.kaiwa.runtime.tools.search.SearchException.Kind;
+import io.kaiwa.runtime.tools.text.Whitespace;
 import io.netty.channel.ConnectTimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;

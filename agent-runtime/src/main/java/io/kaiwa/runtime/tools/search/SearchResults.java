@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 import io.kaiwa.core.item.WebSearchCallItem;
-import io.kaiwa.runtime.tools.Whitespace;
+import io.kaiwa.runtime.tools.text.Whitespace;
 
 /**
  * What one search found: the results in the provider's ranking, and what the tool hands on from them, the

@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.json.KaiwaJson;
-import io.kaiwa.runtime.tools.Whitespace;
 import io.kaiwa.runtime.tools.search.SearchException.Kind;
 import io.kaiwa.runtime.tools.search.SearchHttp.Answer;
+import io.kaiwa.runtime.tools.text.Whitespace;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 

@@ -2,7 +2,7 @@ package io.kaiwa.runtime.tools.search;
 
 import org.jsoup.Jsoup;
 
-import io.kaiwa.runtime.tools.Whitespace;
+import io.kaiwa.runtime.tools.text.Whitespace;
 
 /** Text clean-up shared by the providers and the rendering: HTML to text, one-line text, safe truncation. */
 final class Text {

@@ -19,7 +19,7 @@ import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 
-import io.kaiwa.runtime.tools.Whitespace;
+import io.kaiwa.runtime.tools.text.Whitespace;
 
 /**
  * Finds a page's main text, readability-style, on jsoup's DOM: boilerplate containers (navigation, sidebars, ads,

@@ -1,0 +1,471 @@
+package io.kaiwa.runtime.agent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+
+import io.kaiwa.core.Conversation;
+import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.ProviderResponse;
+import io.kaiwa.core.Turn;
+import io.kaiwa.core.TurnError;
+import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.Usage;
+import io.kaiwa.core.context.LastTurnsPolicy;
+import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.event.ToolCallPhase;
+import io.kaiwa.core.exception.ContextWindowExceededException;
+import io.kaiwa.core.exception.KaiwaException;
+import io.kaiwa.core.item.FunctionCallItem;
+import io.kaiwa.core.item.Item;
+import io.kaiwa.core.options.RequestOptions;
+import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.tools.BuiltInTool;
+import io.kaiwa.runtime.tools.ToolRun;
+import io.kaiwa.runtime.tools.ToolRunner;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * One response's tool loop: calls the model, runs the built-in tools it called that Kaiwa runs itself, feeds their
+ * results back, and calls it again until it answers, calls one of the client's own functions, or the budget is
+ * spent. The response's output is what a provider hosting the tools would have answered: the tools' own items
+ * ({@code web_search_call}, ...) where the model called their functions, then the answer. The model's view of the
+ * loop (its function calls and their outputs) is kept as the response's transcript, so that a later response
+ * continues from what the model actually saw.
+ *
+ * <p>
+ * Without tools to run here the loop is a single model call, with nothing added. Once a tool has run, the
+ * response is never lost to a later failure: a provider error ends it as a failed turn that keeps the tools' items.
+ * Steps run one after another, each continuing on the Vert.x context the loop was subscribed on (a tool may finish
+ * on a worker thread). Not thread-safe: one per response.
+ */
+public final class AgentLoop {
+    private final ToolPlan plan;
+    private final ModelAdapter adapter;
+    private final ToolRunner tools;
+    private final ToolLimits limits;
+    private final List<Item> input;
+    private final boolean truncate;
+    private final List<Item> output = new ArrayList<>();
+    private final List<Item> transcript = new ArrayList<>();
+    private final Map<String, Long> toolCalls = new TreeMap<>();
+    private Usage usage = Usage.ZERO;
+    private Duration toolTime = Duration.ZERO;
+    private int calls;
+    private int steps;
+    private boolean spent;
+    private boolean ranTools;
+    private Instant startedAt;
+    private Executor back = Runnable::run;
+    /** The oldest history turns left out after the provider found the context too long ({@code truncation}). */
+    private int dropped;
+
+    /**
+     * @param plan the tools Kaiwa runs and the options of each model call
+     * @param adapter the provider's adapter
+     * @param tools the tools
+     * @param limits the per-call timeout and per-response budget
+     * @param input the response's input items
+     * @param truncate {@code truncation: auto}: when the provider finds the context too long, leave out the oldest
+     *        half of the history and try again, down to none
+     */
+    public AgentLoop(ToolPlan plan, ModelAdapter adapter, ToolRunner tools, ToolLimits limits,
+            List<Item> input, boolean truncate) {
+        this.plan = plan;
+        this.adapter = adapter;
+        this.tools = tools;
+        this.limits = limits;
+        this.input = input;
+        this.truncate = truncate;
+    }
+
+    /**
+     * @param conversation the history the response continues
+     * @return the response's turn: its input, the whole loop's output and usage, the last call's status and
+     *         provider id; fails only when the first model call fails
+     */
+    public Uni<Turn> send(Conversation conversation) {
+        if (!plan.loops()) {
+            return call(plan.first(), conversation, input);
+        }
+        return Uni.createFrom().deferred(() -> {
+            begin();
+            return step(conversation, input);
+        });
+    }
+
+    /**
+     * @param conversation the history the response continues
+     * @return the loop's events, numbered as the response's output: the tools' items in place of their function
+     *         calls, and one {@code Completed} or {@code Failed} at the end for the whole response
+     */
+    public Multi<StreamEvent> stream(Conversation conversation) {
+        if (!plan.loops()) {
+            return callStreaming(plan.first(), conversation, input);
+        }
+        return Multi.createFrom().deferred(() -> {
+            begin();
+            return streamStep(conversation, input);
+        });
+    }
+
+    /** @return what the model saw, when tools ran here: its calls and their outputs; else {@code null} */
+    public List<Item> transcript() {
+        return ranTools ? transcript : null;
+    }
+
+    private void begin() {
+        startedAt = Instant.now();
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            back = task -> context.runOnContext(ignored -> task.run());
+        }
+    }
+
+    private RequestOptions nextOptions() {
+        RequestOptions options = steps == 0 ? plan.first() : spent ? plan.last() : plan.later();
+        steps++;
+        return options;
+    }
+
+    private Uni<Turn> step(Conversation conversation, List<Item> stepInput) {
+        return call(nextOptions(), conversation, stepInput).chain(turn -> {
+            List<Call> local = localCalls(turn);
+            if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED || steps >= limits.maxSteps()) {
+                return Uni.createFrom().item(end(turn, false));
+            }
+            return runAll(local).chain(runs -> {
+                List<Item> outputs = record(turn, local, runs);
+                if (callsClient(turn, local)) {
+                    return Uni.createFrom().item(end(turn, true));
+                }
+                return step(conversation.withTurn(turn), outputs);
+            });
+        }).onFailure(failure -> ranTools).recoverWithItem(this::failedAfterTools);
+    }
+
+    private Multi<StreamEvent> streamStep(Conversation conversation, List<Item> stepInput) {
+        int base = output.size();
+        Set<Integer> hidden = new HashSet<>();
+        return callStreaming(nextOptions(), conversation, stepInput).onItem().transformToMultiAndConcatenate(e -> {
+            if (e instanceof StreamEvent.Completed c) {
+                Turn turn = c.turn();
+                List<Call> local = localCalls(turn);
+                if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED || steps >= limits.maxSteps()) {
+                    Turn ended = end(turn, false);
+                    return Multi.createFrom().iterable(closing(base, local, ended, new StreamEvent.Completed(ended)));
+                }
+                return toolEvents(base, turn, local, conversation);
+            }
+            if (e instanceof StreamEvent.Failed f) {
+                List<Call> local = localCalls(f.turn());
+                Turn ended = end(f.turn(), false);
+                return Multi.createFrom().iterable(closing(base, local, ended, new StreamEvent.Failed(ended,
+                        f.error())));
+            }
+            if (e instanceof StreamEvent.UsageReported) {
+                return Multi.createFrom().empty();
+            }
+            BuiltInTool tool = announced(e, hidden);
+            if (tool != null) {
+                int index = base + indexOf(e);
+                hidden.add(indexOf(e));
+                StreamEvent added = new StreamEvent.ItemAdded(index, tool.started());
+                return tool.reportsProgress()
+                        ? Multi.createFrom().items(added, new StreamEvent.ToolCallProgress(null, index, tool.wire(),
+                                ToolCallPhase.IN_PROGRESS, null))
+                        : Multi.createFrom().item(added);
+            }
+            // The model's side of a call Kaiwa runs (its arguments streaming in) stays out of the response.
+            if (hidden.contains(indexOf(e))) {
+                return Multi.createFrom().empty();
+            }
+            return Multi.createFrom().item(shift(e, base));
+        }).onFailure(failure -> ranTools).recoverWithItem(failure -> new StreamEvent.Failed(failedAfterTools(failure),
+                failure instanceof KaiwaException k ? k : new KaiwaException(failure.getMessage(), failure)));
+    }
+
+    /** One model call, shortened and sent again while the provider finds the context too long (when allowed). */
+    private Uni<Turn> call(RequestOptions options, Conversation conversation, List<Item> in) {
+        int total = conversation.turns().size();
+        Uni<Turn> sent = adapter.send(shortened(conversation, total), in, options);
+        if (!truncate || dropped >= total) {
+            return sent;
+        }
+        return sent.onFailure(ContextWindowExceededException.class).recoverWithUni(tooLong -> {
+            dropMore(total);
+            return call(options, conversation, in);
+        });
+    }
+
+    private Multi<StreamEvent> callStreaming(RequestOptions options, Conversation conversation, List<Item> in) {
+        int total = conversation.turns().size();
+        Multi<StreamEvent> sent = adapter.stream(shortened(conversation, total), in, options);
+        if (!truncate || dropped >= total) {
+            return sent;
+        }
+        boolean[] started = {false};
+        // Only a refusal before the first event is sent again: events already passed on cannot be taken back.
+        return sent.onItem().invoke(e -> started[0] = true).onFailure(failure -> !started[0]
+                && failure instanceof ContextWindowExceededException).recoverWithMulti(tooLong -> {
+                    dropMore(total);
+                    return callStreaming(options, conversation, in);
+                });
+    }
+
+    private Conversation shortened(Conversation conversation, int total) {
+        return dropped == 0 ? conversation : conversation.withContextPolicy(new LastTurnsPolicy(total - dropped));
+    }
+
+    private void dropMore(int total) {
+        dropped = Math.min(total, dropped + Math.max(1, (total - dropped + 1) / 2));
+    }
+
+    /**
+     * @return the tool whose function call {@code e} announces, when Kaiwa runs it: its {@code ItemAdded}, or its
+     *         {@code ItemDone} when the adapter never announced it
+     */
+    private BuiltInTool announced(StreamEvent e, Set<Integer> hidden) {
+        Item item = e instanceof StreamEvent.ItemAdded a
+                ? a.item()
+                : e instanceof StreamEvent.ItemDone d && !hidden.contains(d.outputIndex()) ? d.item() : null;
+        return item instanceof FunctionCallItem f ? local(f.name()) : null;
+    }
+
+    /** @return the last events of a step that ran no tools: its unrun calls closed, then {@code last} */
+    private static List<StreamEvent> closing(int base, List<Call> unrun, Turn ended, StreamEvent last) {
+        List<StreamEvent> out = new ArrayList<>(unrun.size() + 1);
+        for (Call call : unrun) {
+            int index = base + call.index();
+            out.add(new StreamEvent.ItemDone(index, ended.output().get(index)));
+        }
+        out.add(last);
+        return out;
+    }
+
+    private Multi<StreamEvent> toolEvents(int base, Turn turn, List<Call> local, Conversation conversation) {
+        List<StreamEvent> before = new ArrayList<>();
+        for (Call call : local) {
+            if (call.tool().runningPhase() != null) {
+                before.add(new StreamEvent.ToolCallProgress(null, base + call.index(), call.tool().wire(),
+                        call.tool().runningPhase(), null));
+            }
+        }
+        Multi<StreamEvent> done = runAll(local).onItem().transformToMulti(runs -> {
+            List<Item> outputs = record(turn, local, runs);
+            List<StreamEvent> after = new ArrayList<>();
+            for (int i = 0; i < local.size(); i++) {
+                int index = base + local.get(i).index();
+                if (local.get(i).tool().reportsProgress()) {
+                    after.add(new StreamEvent.ToolCallProgress(null, index, local.get(i).tool().wire(),
+                            ToolCallPhase.COMPLETED, null));
+                }
+                after.add(new StreamEvent.ItemDone(index, runs.get(i).item()));
+            }
+            Multi<StreamEvent> next = callsClient(turn, local)
+                    ? Multi.createFrom().item(new StreamEvent.Completed(end(turn, true)))
+                    : Multi.createFrom().deferred(() -> streamStep(conversation.withTurn(turn), outputs));
+            return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(after), next);
+        });
+        return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(before), done);
+    }
+
+    /** A function call of a tool Kaiwa runs, at its position in the model call's output. */
+    private record Call(int index, BuiltInTool tool, FunctionCallItem item) {
+    }
+
+    private BuiltInTool local(String name) {
+        BuiltInTool tool = BuiltInTool.byName(name);
+        return tool != null && plan.local().contains(tool) ? tool : null;
+    }
+
+    private List<Call> localCalls(Turn turn) {
+        List<Call> out = new ArrayList<>(2);
+        for (int i = 0; i < turn.output().size(); i++) {
+            if (turn.output().get(i) instanceof FunctionCallItem f && local(f.name()) != null) {
+                out.add(new Call(i, local(f.name()), f));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs a model call's tool calls within the response's limits (a call over them answers why it did not run),
+     * and continues on the loop's context once all have finished.
+     */
+    private Uni<List<ToolRun>> runAll(List<Call> local) {
+        Instant began = Instant.now();
+        List<Uni<ToolRun>> runs = new ArrayList<>(local.size());
+        for (Call call : local) {
+            if (calls >= plan.maxCalls()) {
+                runs.add(Uni.createFrom().item(ToolRun.refused(call.tool(), call.item(), "not run: this response "
+                        + "already made its " + plan.maxCalls() + " tool calls. Answer with what you have.")));
+                spent = true;
+                continue;
+            }
+            calls++;
+            toolCalls.merge(call.tool().wire(), 1L, Long::sum);
+            runs.add(Uni.createFrom().deferred(() -> {
+                // Calls run one after another use up the budget in turn: each gets what is left when it starts.
+                Duration left = limits.budget().minus(toolTime).minus(Duration.between(began, Instant.now()));
+                if (left.isNegative() || left.isZero()) {
+                    spent = true;
+                    return Uni.createFrom().item(ToolRun.refused(call.tool(), call.item(), "not run: this "
+                            + "response's time for tools (" + limits.budget().toSeconds() + " s) is spent. Answer "
+                            + "with what you have."));
+                }
+                return tools.run(call.tool(), call.item(), left.compareTo(limits.timeout()) < 0
+                        ? left
+                        : limits.timeout());
+            }));
+        }
+        Uni<List<ToolRun>> all;
+        if (runs.size() == 1) {
+            all = runs.get(0).map(List::of);
+        } else if (plan.parallel()) {
+            all = Uni.join().all(runs).andFailFast();
+        } else {
+            all = Multi.createFrom().iterable(runs).onItem().transformToUniAndConcatenate(u -> u).collect()
+                    .asList();
+        }
+        return all.emitOn(back).invoke(done -> {
+            toolTime = toolTime.plus(Duration.between(began, Instant.now()));
+            if (calls >= plan.maxCalls() || !toolTime.minus(limits.budget()).isNegative()
+                    || steps >= limits.maxSteps() - 1) {
+                spent = true;
+            }
+        });
+    }
+
+    /**
+     * Adds a model call that called tools to the response: its items with the tools' records in place of their
+     * function calls, and to the transcript its items and the tools' outputs.
+     *
+     * @return the tools' outputs, the next model call's input
+     */
+    private List<Item> record(Turn turn, List<Call> local, List<ToolRun> runs) {
+        ranTools = true;
+        usage = usage.plus(turn.usage());
+        // A provider hosting some tools counts their calls; they count against the response's limit too.
+        calls += (int) turn.usage().totalToolCalls();
+        List<Item> shown = new ArrayList<>(turn.output());
+        List<Item> outputs = new ArrayList<>(runs.size());
+        for (int i = 0; i < local.size(); i++) {
+            shown.set(local.get(i).index(), runs.get(i).item());
+            outputs.add(runs.get(i).output());
+        }
+        output.addAll(shown);
+        transcript.addAll(turn.output());
+        transcript.addAll(outputs);
+        return outputs;
+    }
+
+    /** @return whether the model also called the client's own functions, which return to the client */
+    private static boolean callsClient(Turn turn, List<Call> local) {
+        return turn.output().stream().filter(i -> i instanceof FunctionCallItem).count() > local.size();
+    }
+
+    /** @return the response's turn when a model call failed after tools had run: failed, keeping their items */
+    private Turn failedAfterTools(Throwable failure) {
+        Turn failed = Turn.builder().status(TurnStatus.FAILED).error(Errors.recorded(failure)).build();
+        return end(failed, false);
+    }
+
+    /**
+     * @param last the loop's last model call
+     * @param recorded whether {@link #record} has added it (it called the tools and the client's functions) or not
+     *        (it answered, failed, or called tools it may no longer run)
+     * @return the response's turn
+     */
+    private Turn end(Turn last, boolean recorded) {
+        List<Call> unrun = recorded ? List.of() : localCalls(last);
+        if (!ranTools && unrun.isEmpty()) {
+            return last;
+        }
+        TurnStatus status = last.status();
+        TurnError error = last.error();
+        ProviderResponse chainFrom = last.providerResponse();
+        if (recorded || !unrun.isEmpty()) {
+            // Tools' outputs come after the provider's last stored response, or the model's calls were never
+            // answered: a later request chaining from that response would miss them, so it sends the rebuilt
+            // history instead.
+            chainFrom = null;
+        }
+        if (!recorded) {
+            usage = usage.plus(last.usage());
+            List<Item> shown = new ArrayList<>(last.output());
+            List<Item> seen = new ArrayList<>(last.output());
+            for (int i = unrun.size() - 1; i >= 0; i--) {
+                Call call = unrun.get(i);
+                shown.set(call.index(), ToolRun.refused(call.tool(), call.item(), "not run: the model's turn "
+                        + "ended before the call could run.").item());
+                seen.remove(call.index());
+            }
+            output.addAll(shown);
+            transcript.addAll(seen);
+            ranTools = true;
+            if (!unrun.isEmpty() && status == TurnStatus.COMPLETED) {
+                status = TurnStatus.INCOMPLETE;
+                error = new TurnError("max_steps", "The model was still calling tools after " + steps
+                        + " model calls (kaiwa.tools.max-steps).");
+            }
+        }
+        Map<String, Long> counts = new TreeMap<>(usage.toolCalls());
+        toolCalls.forEach((k, v) -> counts.merge(k, v, Long::sum));
+        Usage total = new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(), usage.cachedTokens(),
+                usage.reasoningTokens(), counts);
+        return new Turn(last.id(), input, List.copyOf(output), total, chainFrom, status, error, startedAt,
+                last.completedAt(), last.chaining());
+    }
+
+    private static int indexOf(StreamEvent e) {
+        if (e instanceof StreamEvent.TextDelta d) {
+            return d.outputIndex();
+        }
+        if (e instanceof StreamEvent.ReasoningDelta d) {
+            return d.outputIndex();
+        }
+        if (e instanceof StreamEvent.ItemAdded a) {
+            return a.outputIndex();
+        }
+        if (e instanceof StreamEvent.ItemDone d) {
+            return d.outputIndex();
+        }
+        if (e instanceof StreamEvent.ToolCallProgress p) {
+            return p.outputIndex();
+        }
+        return -1;
+    }
+
+    private static StreamEvent shift(StreamEvent e, int base) {
+        if (base == 0) {
+            return e;
+        }
+        if (e instanceof StreamEvent.TextDelta d) {
+            return new StreamEvent.TextDelta(d.itemId(), base + d.outputIndex(), d.contentIndex(), d.delta());
+        }
+        if (e instanceof StreamEvent.ReasoningDelta d) {
+            return new StreamEvent.ReasoningDelta(d.itemId(), base + d.outputIndex(), d.delta(), d.summary());
+        }
+        if (e instanceof StreamEvent.ItemAdded a) {
+            return new StreamEvent.ItemAdded(base + a.outputIndex(), a.item());
+        }
+        if (e instanceof StreamEvent.ItemDone d) {
+            return new StreamEvent.ItemDone(base + d.outputIndex(), d.item());
+        }
+        if (e instanceof StreamEvent.ToolCallProgress p) {
+            return new StreamEvent.ToolCallProgress(p.itemId(), base + p.outputIndex(), p.tool(), p.phase(),
+                    p.delta());
+        }
+        return e;
+    }
+}

@@ -1,0 +1,58 @@
+package io.kaiwa.runtime.persistence;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A stored response: the create request's parameters, the turn's input and output items, usage and error, the
+ * provider's own response id, and, for background responses, the task's lease. JSON columns hold Responses API
+ * shapes as text, written and read by Kaiwa's own JSON mapping.
+ */
+@Entity
+@Table(name = "kaiwa_response")
+public class ResponseRecord {
+    @Id
+    public String id;
+    public String tenant;
+    public ResponseStatus status;
+    public String model;
+    public String provider;
+    @Column(name = "previous_response_id")
+    public String previousResponseId;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "completed_at")
+    public Instant completedAt;
+    public boolean background;
+    public String request;
+    public String input;
+    public String output = "[]";
+    /** What the model saw when Kaiwa ran built-in tools: their function calls and outputs; else {@code null}. */
+    public String transcript;
+    public String usage;
+    public String error;
+    @Column(name = "provider_key")
+    public String providerKey;
+    @Column(name = "provider_response_id")
+    public String providerResponseId;
+    @Column(name = "provider_expires_at")
+    public Instant providerExpiresAt;
+    @Column(name = "lease_owner")
+    public String leaseOwner;
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
+    @Column(name = "cancel_requested")
+    public boolean cancelRequested;
+    @Column(name = "next_sequence")
+    public int nextSequence;
+    /** The request JSON as parsed when the record was made here; {@code null} when read from the database. */
+    @Transient
+    public JsonNode requestTree;
+}

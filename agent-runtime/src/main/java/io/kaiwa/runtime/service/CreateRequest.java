@@ -1,0 +1,201 @@
+package io.kaiwa.runtime.service;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.item.Item;
+import io.kaiwa.core.item.MessageItem;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.RequestOptions;
+import io.kaiwa.runtime.common.Errors;
+
+/**
+ * A {@code POST /v1/responses} body, checked field by field: a wrong field is a 400 naming it.
+ *
+ * @param model the model
+ * @param input the turn's new items (a string input is one user message)
+ * @param instructions the instructions, or {@code null}
+ * @param previousResponseId the response this one continues, or {@code null}
+ * @param store whether the response is kept (default true)
+ * @param stream whether the answer is streamed
+ * @param background whether the service runs it as a task and answers at once
+ * @param options every other field as sent (tools, tool_choice, temperature, provider extras, ...), echoed in the
+ *        response object
+ * @param callOptions what the provider is asked for: the options but those Kaiwa handles itself ({@code metadata},
+ *        kept with the response; {@code truncation}, done by Kaiwa), with {@code store: false} when it is
+ */
+public record CreateRequest(String model, List<Item> input, String instructions, String previousResponseId,
+        boolean store, boolean stream, boolean background, ObjectNode options, RequestOptions callOptions) {
+
+    /** Options Kaiwa answers itself and never asks a provider for. */
+    private static final List<String> KAIWA_ONLY = List.of("metadata", "truncation");
+    /** Fields Kaiwa handles itself; everything else is an option. */
+    private static final Set<String> OWN = Set.of("model", "input", "instructions", "previous_response_id", "store",
+            "stream", "background", "conversation", "stream_options");
+
+    /**
+     * @param body the request body
+     * @return the checked request
+     */
+    public static CreateRequest parse(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw Errors.badRequest(null, "The request body must be a JSON object.");
+        }
+        if (body.hasNonNull("conversation")) {
+            throw Errors.badRequest("conversation", "conversation is not supported: Kaiwa keeps conversations "
+                    + "itself; continue one with previous_response_id.");
+        }
+        String model = string(body, "model");
+        if (model == null || model.isBlank()) {
+            throw Errors.badRequest("model", "Missing required parameter: 'model'.");
+        }
+        List<Item> input = input(body.get("input"));
+        ObjectNode options = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, JsonNode> e : body.properties()) {
+            if (!OWN.contains(e.getKey()) && !e.getValue().isNull()) {
+                options.set(e.getKey(), e.getValue());
+            }
+        }
+        checkOptions(options);
+        boolean background = bool(body, "background", false);
+        boolean store = bool(body, "store", true);
+        if (background && !store) {
+            throw Errors.badRequest("background", "background responses must be stored: store cannot be false.");
+        }
+        return of(model, input, string(body, "instructions"), string(body, "previous_response_id"), store,
+                bool(body, "stream", false), background, options);
+    }
+
+    /**
+     * @param model the model
+     * @param input the turn's new items
+     * @param instructions the instructions, or {@code null}
+     * @param previousResponseId the response this one continues, or {@code null}
+     * @param store whether the response is kept
+     * @param stream whether the answer is streamed
+     * @param background whether the service runs it as a task
+     * @param options every other field, as sent
+     * @return the request, with the options the provider is asked for
+     */
+    public static CreateRequest of(String model, List<Item> input, String instructions, String previousResponseId,
+            boolean store, boolean stream, boolean background, ObjectNode options) {
+        ObjectNode forProvider = options.deepCopy();
+        forProvider.remove(KAIWA_ONLY);
+        RequestOptions call;
+        try {
+            // store: true is every provider's default, so only a false is sent.
+            call = KaiwaJson.readOptions(forProvider, "").toBuilder().store(store ? null : false).build();
+        } catch (InvalidPayloadException e) {
+            throw Errors.badRequest(e.path(), "Invalid " + e.path() + ": " + e.getMessage());
+        }
+        return new CreateRequest(model, input, instructions, previousResponseId, store, stream, background, options,
+                call);
+    }
+
+    private static List<Item> input(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw Errors.badRequest("input", "Missing required parameter: 'input'.");
+        }
+        if (node.isTextual()) {
+            return List.of(MessageItem.user(node.asText()));
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw Errors.badRequest("input", "input must be a string or a non-empty array of items.");
+        }
+        try {
+            return KaiwaJson.readItems(node, "input");
+        } catch (InvalidPayloadException e) {
+            throw Errors.badRequest(e.path(), "Invalid input: " + e.getMessage());
+        }
+    }
+
+    private static void checkOptions(ObjectNode o) {
+        number(o, "temperature", 0, 2);
+        number(o, "top_p", 0, 1);
+        positiveInt(o, "max_output_tokens");
+        positiveInt(o, "max_tool_calls");
+        type(o, "tools", JsonNode::isArray, "an array");
+        type(o, "parallel_tool_calls", JsonNode::isBoolean, "a boolean");
+        type(o, "enable_thinking", JsonNode::isBoolean, "a boolean");
+        type(o, "reasoning", JsonNode::isObject, "an object");
+        type(o, "text", JsonNode::isObject, "an object");
+        type(o, "tool_choice", n -> n.isTextual() || n.isObject(), "a string or an object");
+        JsonNode truncation = o.get("truncation");
+        if (truncation != null && !("auto".equals(truncation.asText()) || "disabled".equals(truncation.asText()))) {
+            throw Errors.badRequest("truncation", "truncation must be 'auto' or 'disabled'.");
+        }
+        JsonNode metadata = o.get("metadata");
+        if (metadata != null) {
+            if (!metadata.isObject() || metadata.size() > 16) {
+                throw Errors.badRequest("metadata", "metadata must be an object of at most 16 string values.");
+            }
+            for (Map.Entry<String, JsonNode> e : metadata.properties()) {
+                if (!e.getValue().isTextual() || e.getKey().length() > 64 || e.getValue().asText().length() > 512) {
+                    throw Errors.badRequest("metadata." + e.getKey(),
+                            "metadata values must be strings of at most 512 characters, keys at most 64.");
+                }
+            }
+        }
+        JsonNode tools = o.get("tools");
+        if (tools != null) {
+            for (int i = 0; i < tools.size(); i++) {
+                JsonNode tool = tools.get(i);
+                if (!tool.isObject() || !tool.path("type").isTextual()) {
+                    throw Errors.badRequest("tools[" + i + "].type", "Each tool needs a string 'type'.");
+                }
+                if ("function".equals(tool.get("type").asText()) && !tool.path("name").isTextual()) {
+                    throw Errors.badRequest("tools[" + i + "].name", "A function tool needs a 'name'.");
+                }
+            }
+        }
+    }
+
+    private static String string(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw Errors.badRequest(field, field + " must be a string.");
+        }
+        return n.asText();
+    }
+
+    private static boolean bool(JsonNode body, String field, boolean fallback) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            throw Errors.badRequest(field, field + " must be a boolean.");
+        }
+        return n.asBoolean();
+    }
+
+    private static void number(ObjectNode o, String field, double min, double max) {
+        JsonNode n = o.get(field);
+        if (n != null && (!n.isNumber() || n.asDouble() < min || n.asDouble() > max)) {
+            throw Errors.badRequest(field, field + " must be a number from " + min + " to " + max + ".");
+        }
+    }
+
+    private static void positiveInt(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n != null && (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1)) {
+            throw Errors.badRequest(field, field + " must be a positive integer.");
+        }
+    }
+
+    private static void type(ObjectNode o, String field, java.util.function.Predicate<JsonNode> ok, String what) {
+        JsonNode n = o.get(field);
+        if (n != null && !ok.test(n)) {
+            throw Errors.badRequest(field, field + " must be " + what + ".");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.kaiwa.runtime.service;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kaiwa.core.Conversation;
+import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.agent.AgentLoop;
+import io.kaiwa.runtime.agent.ToolLimits;
+import io.kaiwa.runtime.agent.ToolPlan;
+import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.common.Ids;
+import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.persistence.ResponseRecord;
+import io.kaiwa.runtime.persistence.ResponseStatus;
+import io.kaiwa.runtime.persistence.ResponseStore;
+import io.kaiwa.runtime.provider.Provider;
+import io.kaiwa.runtime.provider.Providers;
+import io.kaiwa.runtime.tools.LocalTools;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Prepares responses to run: routes the model to its provider, plans the tools, rebuilds the conversation a
+ * {@code previous_response_id} continues (one query however long the chain) and makes the response's record. Every
+ * way of answering (whole, streamed, in the background) starts here. Never blocks.
+ */
+@ApplicationScoped
+public class ResponseLifecycle {
+    @Inject
+    ResponseStore store;
+
+    @Inject
+    Providers providers;
+
+    @Inject
+    Metrics metrics;
+
+    @Inject
+    LocalTools localTools;
+
+    @Inject
+    KaiwaConfig config;
+
+    /**
+     * @param tenant the caller's tenant
+     * @param request the checked request
+     * @param mode how the client asked for it
+     * @return the run, with a new record ({@code in_progress}); fails, before anything is stored or sent, when the
+     *         provider cannot be called (no key), a tool cannot run, or the previous response is missing or
+     *         unfinished
+     */
+    public Uni<ResponseRun> prepare(String tenant, CreateRequest request, ResponseRun.Mode mode) {
+        return prepare(tenant, request, null, mode);
+    }
+
+    /**
+     * @param task a claimed background response
+     * @return its run, on its own record
+     */
+    public Uni<ResponseRun> prepareTask(ResponseRecord task) {
+        return Uni.createFrom().deferred(() -> prepare(task.tenant, storedRequest(task), task,
+                ResponseRun.Mode.BACKGROUND));
+    }
+
+    private Uni<ResponseRun> prepare(String tenant, CreateRequest request, ResponseRecord existing,
+            ResponseRun.Mode mode) {
+        return Uni.createFrom().deferred(() -> {
+            Provider provider = providers.route(request.model());
+            ToolLimits limits = ToolLimits.of(config.tools());
+            ToolPlan plan = ToolPlan.of(provider, request.callOptions(), localTools, limits);
+            ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
+            var loop = new AgentLoop(plan, adapter, localTools, limits, request.input(),
+                    "auto".equals(request.options().path("truncation").asText()));
+            Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
+                    ? Uni.createFrom().item(List.of())
+                    : store.chain(tenant, request.previousResponseId());
+            return chain.map(history -> {
+                if (request.previousResponseId() != null) {
+                    checkContinuable(request.previousResponseId(), history);
+                }
+                var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
+                for (ResponseRecord r : history) {
+                    conversation.addTurn(Records.turn(r));
+                }
+                ResponseRecord record = existing != null ? existing : newRecord(tenant, request, provider);
+                return new ResponseRun(request, provider, loop, conversation.build(), record, mode, metrics);
+            });
+        });
+    }
+
+    private static CreateRequest storedRequest(ResponseRecord r) {
+        ObjectNode options = (ObjectNode) KaiwaJson.parse(r.request);
+        JsonNode instructions = options.remove("instructions");
+        return CreateRequest.of(r.model, KaiwaJson.readItems(KaiwaJson.parse(r.input), "input"),
+                instructions == null ? null : instructions.asText(), r.previousResponseId, true, false, true, options);
+    }
+
+    private static void checkContinuable(String id, List<ResponseRecord> history) {
+        if (history.isEmpty()) {
+            throw Errors.notFound("Previous response", id, "previous_response_id");
+        }
+        ResponseRecord last = history.get(history.size() - 1);
+        if (!last.status.isFinal()) {
+            throw new io.kaiwa.core.exception.InvalidRequestException("Previous response with id '" + id
+                    + "' is still " + last.status.wire() + "; continue it once it has finished.", 400,
+                    "previous_response_not_finished", "previous_response_id", null);
+        }
+    }
+
+    private static ResponseRecord newRecord(String tenant, CreateRequest request, Provider provider) {
+        var r = new ResponseRecord();
+        r.id = Ids.next("resp");
+        r.tenant = tenant;
+        r.status = ResponseStatus.IN_PROGRESS;
+        r.model = request.model();
+        r.provider = provider.name();
+        r.previousResponseId = request.previousResponseId();
+        r.createdAt = Instant.now();
+        r.background = request.background();
+        r.request = requestJson(request);
+        r.requestTree = request.instructions() == null ? request.options() : KaiwaJson.parse(r.request);
+        r.input = Records.json(request.input());
+        return r;
+    }
+
+    /** The options echoed in the response object, with the instructions. */
+    private static String requestJson(CreateRequest request) {
+        var out = new StringWriter(256);
+        try (JsonGenerator g = KaiwaJson.factory().createGenerator(out)) {
+            g.writeStartObject();
+            if (request.instructions() != null) {
+                g.writeStringField("instructions", request.instructions());
+            }
+            for (Map.Entry<String, JsonNode> e : request.options().properties()) {
+                g.writeFieldName(e.getKey());
+                g.writeTree(e.getValue());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,207 @@
+package io.kaiwa.runtime.service;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.kaiwa.core.Conversation;
+import io.kaiwa.core.Turn;
+import io.kaiwa.core.TurnError;
+import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.Usage;
+import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.core.item.Item;
+import io.kaiwa.runtime.agent.AgentLoop;
+import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.openai.OpenAiEvents;
+import io.kaiwa.runtime.openai.OutputItems;
+import io.kaiwa.runtime.persistence.ResponseRecord;
+import io.kaiwa.runtime.persistence.ResponseStatus;
+import io.kaiwa.runtime.provider.Provider;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One response, from its prepared request to its end: the agent loop that answers it, the OpenAI events it streams,
+ * and the one place where it ends (its record finished, the response counted in the metrics, its last event made).
+ * Where the end goes is the caller's: a synchronous answer, an SSE stream or a background task's stored events are
+ * three sinks of the same run. Not thread-safe: one per response, used on one context.
+ */
+public final class ResponseRun {
+    /** How the client asked for the response; a tag of the metrics. */
+    public enum Mode {
+        /** Answered whole. */
+        SYNC("sync"),
+        /** Answered as an SSE stream. */
+        STREAM("stream"),
+        /** Run as a background task. */
+        BACKGROUND("background");
+
+        private final String tag;
+
+        Mode(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    private final CreateRequest request;
+    private final Provider provider;
+    private final AgentLoop loop;
+    private final Conversation conversation;
+    private final ResponseRecord record;
+    private final Mode mode;
+    private final Metrics metrics;
+    private final OpenAiEvents events;
+    private boolean ended;
+    private boolean counted;
+
+    ResponseRun(CreateRequest request, Provider provider, AgentLoop loop, Conversation conversation,
+            ResponseRecord record, Mode mode, Metrics metrics) {
+        this.request = request;
+        this.provider = provider;
+        this.loop = loop;
+        this.conversation = conversation;
+        this.record = record;
+        this.mode = mode;
+        this.metrics = metrics;
+        this.events = new OpenAiEvents(record, request.store());
+        events.startAt(record.nextSequence);
+    }
+
+    /** @return the checked request */
+    public CreateRequest request() {
+        return request;
+    }
+
+    /** @return the response's record, finished once the run has ended */
+    public ResponseRecord record() {
+        return record;
+    }
+
+    /** @return the run's OpenAI events, numbered from the record's next sequence number */
+    public OpenAiEvents events() {
+        return events;
+    }
+
+    /** @return whether the run has ended */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** @return the whole answer; lazy */
+    public Uni<Turn> send() {
+        return loop.send(conversation);
+    }
+
+    /** @return the answer's events; lazy */
+    public Multi<StreamEvent> stream() {
+        return loop.stream(conversation);
+    }
+
+    /**
+     * Translates one event of {@link #stream()}. {@code Completed} and {@code Failed} end the run: the record is
+     * finished, the response counted, and the last event ({@code response.completed}, ...) added.
+     *
+     * @param e the event
+     * @param out receives the OpenAI events it means, in order
+     * @return the finished record when {@code e} ended the run, else {@code null}
+     */
+    public ResponseRecord on(StreamEvent e, List<OpenAiEvents.Event> out) {
+        if (ended) {
+            return null;
+        }
+        if (e instanceof StreamEvent.Completed c) {
+            out.add(events.finished(end(c.turn())));
+            return record;
+        }
+        if (e instanceof StreamEvent.Failed f) {
+            out.add(events.finished(end(f.turn())));
+            return record;
+        }
+        events.on(e, out);
+        return null;
+    }
+
+    /**
+     * Ends the run with its turn: output, transcript, usage, error and the provider's id recorded; counted.
+     *
+     * @param turn how the response's turn ended
+     * @return the finished record
+     */
+    public ResponseRecord end(Turn turn) {
+        if (ended) {
+            return record;
+        }
+        ended = true;
+        count(turn.status().wire(), turn.usage());
+        record.status = ResponseStatus.of(turn.status());
+        record.output = Records.json(OutputItems.withIds(turn.output(), events.itemIds()));
+        List<Item> transcript = loop.transcript();
+        record.transcript = transcript == null ? null : Records.json(transcript);
+        record.usage = Records.json(turn.usage());
+        record.error = turn.error() == null ? null : Records.json(turn.error());
+        record.completedAt = Instant.now();
+        if (turn.providerResponse() != null && turn.status() != TurnStatus.FAILED) {
+            record.providerKey = turn.providerResponse().provider();
+            record.providerResponseId = turn.providerResponse().responseId();
+            record.providerExpiresAt = turn.providerResponse().expiresAt();
+        }
+        return record;
+    }
+
+    /**
+     * Ends the run failed: also after it ended with its turn, when what failed was keeping that end. Counted once
+     * however it ended.
+     *
+     * @param failure what went wrong
+     * @return the record, failed
+     */
+    public ResponseRecord fail(Throwable failure) {
+        count(ResponseStatus.FAILED.wire(), Usage.ZERO);
+        ended = true;
+        return failed(record, failure);
+    }
+
+    /**
+     * Ends the run cancelled by its client; not counted.
+     *
+     * @return the record
+     */
+    public ResponseRecord cancel() {
+        if (!ended) {
+            ended = true;
+            cancelled(record);
+        }
+        return record;
+    }
+
+    private void count(String status, Usage usage) {
+        if (!counted) {
+            counted = true;
+            metrics.finished(provider, mode.tag, status, usage);
+        }
+    }
+
+    /**
+     * @param record a response that could not run (or ran and failed)
+     * @param failure why
+     * @return the record, failed with the error the failure records
+     */
+    public static ResponseRecord failed(ResponseRecord record, Throwable failure) {
+        TurnError error = Errors.recorded(failure);
+        record.status = ResponseStatus.FAILED;
+        record.error = Records.json(error);
+        record.completedAt = Instant.now();
+        return record;
+    }
+
+    /**
+     * @param record a response its client cancelled
+     * @return the record, cancelled
+     */
+    public static ResponseRecord cancelled(ResponseRecord record) {
+        record.status = ResponseStatus.CANCELLED;
+        record.error = null;
+        record.completedAt = Instant.now();
+        return record;
+    }
+}

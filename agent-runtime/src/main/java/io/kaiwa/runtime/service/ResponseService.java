@@ -1,0 +1,92 @@
+package io.kaiwa.runtime.service;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.kaiwa.core.event.StreamEvent;
+import io.kaiwa.runtime.openai.OpenAiEvents;
+import io.kaiwa.runtime.persistence.ResponseRecord;
+import io.kaiwa.runtime.persistence.ResponseStore;
+import io.kaiwa.runtime.stream.Streams;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Answers {@code POST /v1/responses} while the client waits: whole, or as a stream of OpenAI events. Both are sinks
+ * of one {@link ResponseRun}, and store its end (unless {@code store: false}) before the client gets it, so that the
+ * response can be retrieved or continued at once, from any instance. Background responses are the task package's.
+ * Never blocks.
+ */
+@ApplicationScoped
+public class ResponseService {
+    @Inject
+    ResponseLifecycle lifecycle;
+
+    @Inject
+    ResponseStore store;
+
+    /**
+     * @param tenant the caller's tenant
+     * @param request the checked request
+     * @return the finished response; a provider's refusal fails it (and nothing is stored)
+     */
+    public Uni<ResponseRecord> create(String tenant, CreateRequest request) {
+        return lifecycle.prepare(tenant, request, ResponseRun.Mode.SYNC).chain(run -> run.send()
+                .onFailure().invoke(run::fail)
+                .map(run::end)
+                .chain(finished -> keep(run, finished)));
+    }
+
+    /**
+     * Starts a streamed response. The returned {@code Uni} resolves once the provider has answered (so that a
+     * provider's refusal is an HTTP error, not a stream), with the events to send.
+     *
+     * @param tenant the caller's tenant
+     * @param request the checked request
+     * @return the SSE frames, from {@code response.created} to the final event
+     */
+    public Uni<Multi<String>> stream(String tenant, CreateRequest request) {
+        return lifecycle.prepare(tenant, request, ResponseRun.Mode.STREAM).chain(run -> Streams
+                .firstThenRest(run.stream())
+                .onFailure().invoke(run::fail)
+                .map(events -> frames(run, events)));
+    }
+
+    private Multi<String> frames(ResponseRun run, Multi<StreamEvent> events) {
+        OpenAiEvents openAi = run.events();
+        List<String> head = List.of(openAi.lifecycle("response.created").sse(),
+                openAi.lifecycle("response.in_progress").sse());
+        Multi<String> body = events.onItem().transformToUniAndConcatenate(e -> {
+            var out = new ArrayList<OpenAiEvents.Event>(3);
+            ResponseRecord ended = run.on(e, out);
+            // The last event goes out once the response is kept: a client may continue it as soon as it has it.
+            return ended == null ? Uni.createFrom().item(sse(out)) : keep(run, ended).replaceWith(sse(out));
+        }).onFailure().recoverWithMulti(failure -> {
+            ResponseRecord failed = run.fail(failure);
+            String last = openAi.finished(failed).sse();
+            return keep(run, failed).replaceWith(last).toMulti();
+        });
+        return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(head), body);
+    }
+
+    private Uni<ResponseRecord> keep(ResponseRun run, ResponseRecord finished) {
+        if (!run.request().store()) {
+            return Uni.createFrom().item(finished);
+        }
+        return store.insertSoon(finished).replaceWith(finished);
+    }
+
+    private static String sse(List<OpenAiEvents.Event> events) {
+        if (events.size() == 1) {
+            return events.get(0).sse();
+        }
+        var sb = new StringBuilder();
+        for (OpenAiEvents.Event e : events) {
+            sb.append(e.sse());
+        }
+        return sb.toString();
+    }
+}
