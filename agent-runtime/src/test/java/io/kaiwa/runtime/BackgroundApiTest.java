@@ -9,10 +9,16 @@ import static io.kaiwa.runtime.StreamingApiTest.chunk;
 import static io.kaiwa.runtime.StreamingApiTest.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -28,6 +34,7 @@ import io.kaiwa.runtime.persistence.ResponseStore;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 @QuarkusTest
@@ -119,6 +126,63 @@ class BackgroundApiTest {
             assertThat(all.get(i).get("sequence_number").asInt()).isEqualTo(i);
         }
         assertThat(events(resumed.asString())).isEqualTo(all.subList(5, all.size()));
+    }
+
+    @Test
+    void aStreamResumedAtOrPastItsLastEventEndsAtOnce() throws Exception {
+        answers("done");
+        String id = acme().body("{\"model\":\"gpt-chat\",\"input\":\"hi\",\"background\":true}")
+                .post("/v1/responses").jsonPath().getString("id");
+        awaitStatus(id, "completed");
+        int last = (int) TestDatabase.number("SELECT max(sequence_number) FROM kaiwa_response_event WHERE "
+                + "response_id = ?", id);
+        HttpClient http = HttpClient.newHttpClient();
+
+        for (int after : new int[]{last, last + 1, 1_000}) {
+            HttpResponse<String> resumed = http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:"
+                    + RestAssured.port + "/v1/responses/" + id + "?stream=true&starting_after=" + after))
+                    .header("Authorization", "Bearer sk-acme-test").build(), HttpResponse.BodyHandlers.ofString())
+                    .get(5, TimeUnit.SECONDS);
+
+            assertThat(resumed.statusCode()).isEqualTo(200);
+            assertThat(resumed.body()).as("after %d", after).isEmpty();
+        }
+    }
+
+    @Test
+    void aFollowerHearsOfEventsAnotherInstanceStoresWithoutLookingForThem() throws Exception {
+        // A task another instance's worker holds, with its first event stored; this instance only follows it (its
+        // periodic look at the database is a minute away in these tests: only the notification can wake it).
+        String id = "resp_elsewhere" + System.nanoTime();
+        TestDatabase.transaction(new TestDatabase.Statement("INSERT INTO kaiwa_response (id, tenant, status, model, "
+                + "provider, created_at, background, request, input, lease_owner, lease_until) VALUES (?, 'acme', "
+                + "'in_progress', 'gpt-chat', 'chat', now(), true, '{}', '[]', 'worker_elsewhere/1', now() + "
+                + "interval '10 minutes')", id), event(id, 0, "response.in_progress"));
+        HttpClient http = HttpClient.newHttpClient();
+        var lines = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                + "/v1/responses/" + id + "?stream=true")).header("Authorization", "Bearer sk-acme-test").build(),
+                HttpResponse.BodyHandlers.ofLines()).body().iterator();
+        assertThat(lines.next()).isEqualTo("event: response.in_progress");
+
+        long wrote = System.nanoTime();
+        TestDatabase.transaction(event(id, 1, "response.completed"), new TestDatabase.Statement(
+                "UPDATE kaiwa_response SET status = 'completed', completed_at = now(), lease_owner = NULL WHERE id = ?",
+                id), new TestDatabase.Statement("SELECT pg_notify('kaiwa_events', ?)", id));
+        var rest = CompletableFuture.supplyAsync(() -> {
+            var seen = new ArrayList<String>();
+            lines.forEachRemaining(seen::add);
+            return seen;
+        });
+
+        assertThat(rest.get(10, TimeUnit.SECONDS)).contains("event: response.completed");
+        assertThat(Duration.ofNanos(System.nanoTime() - wrote)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    static TestDatabase.Statement event(String id, int sequence, String type) {
+        return new TestDatabase.Statement("INSERT INTO kaiwa_response_event (response_id, sequence_number, data) "
+                + "VALUES (?, ?, ?)", id, sequence,
+                "{\"type\":\"" + type + "\",\"sequence_number\":" + sequence
+                        + "}");
     }
 
     /** A task as a worker that claimed it and then died leaves it: in progress, lease run out. */

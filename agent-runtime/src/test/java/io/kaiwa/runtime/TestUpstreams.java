@@ -19,6 +19,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
     /** The upstream every provider points at; stub it per test. */
     public static WireMockServer upstream;
+    /** The service's database, for tests that look at it or write to it as another instance would. */
+    public static String jdbcUrl;
     private EmbeddedPostgres postgres;
 
     @Override
@@ -32,6 +34,7 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
         upstream.start();
         String base = "http://127.0.0.1:" + upstream.port();
         String db = "127.0.0.1:" + postgres.getPort() + "/postgres";
+        jdbcUrl = "jdbc:postgresql://" + db;
         return Map.ofEntries(Map.entry("quarkus.datasource.reactive.url", "postgresql://" + db),
                 Map.entry("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + db),
                 Map.entry("quarkus.datasource.username", "postgres"),
@@ -58,7 +61,10 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.providers.nokey.base-url", base + "/nokey/v1"),
                 Map.entry("kaiwa.providers.nokey.api-key-variable", "NOKEY_API_KEY"),
                 Map.entry("kaiwa.providers.nokey.models", "nokey-model"),
-                Map.entry("kaiwa.default-provider", "chat"));
+                Map.entry("kaiwa.default-provider", "chat"),
+                // Followers of a stored stream must be woken by notifications: a test that relied on the periodic
+                // look at the database would take a minute.
+                Map.entry("kaiwa.tasks.follow-check", "60s"));
     }
 
     @Override

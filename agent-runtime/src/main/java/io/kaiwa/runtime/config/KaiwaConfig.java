@@ -115,6 +115,13 @@ public interface KaiwaConfig {
         /** @return how many background tasks one instance runs at once */
         @WithDefault("16")
         int concurrency();
+
+        /**
+         * @return how often a client following a background response's stream looks at the database when no
+         *         notification came (one can be missed while the listening connection is re-established)
+         */
+        @WithDefault("2s")
+        Duration followCheck();
     }
 
     /** The built-in tools Kaiwa runs itself, and the limits of a response's tool loop. */

@@ -42,6 +42,12 @@ public class ResponseStore {
             + "JOIN chain c ON p.id = c.previous_response_id AND p.tenant = c.tenant WHERE c.depth < 100000) "
             + "SELECT " + COLUMNS + " FROM chain ORDER BY depth DESC";
 
+    /** The channel the store notifies when it has stored a response's events; the payload is the response id. */
+    public static final String EVENTS_CHANNEL = "kaiwa_events";
+    /** pg_notify returns nothing a client can read: counting its one row gives the call a result. */
+    private static final String NOTIFY = "SELECT count(*) FROM (SELECT pg_notify('" + EVENTS_CHANNEL
+            + "', :id)) AS sent";
+
     /** A lease's end on the database's clock, so that replicas whose clocks differ agree on when it runs out. */
     private static final String LEASE_END = "now() + CAST(:lease AS float8) * interval '1 millisecond'";
 
@@ -220,11 +226,16 @@ public class ResponseStore {
                         : appendEvents(s, events).replaceWith(true)));
     }
 
+    /**
+     * Stores a response's events and, in the same transaction, notifies the instances following its stream
+     * ({@code NOTIFY} is delivered when the transaction commits, and not at all when it rolls back).
+     */
     private static Uni<Void> appendEvents(Mutiny.Session s, List<EventRecord> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return s.persistAll(events.toArray());
+        return s.persistAll(events.toArray()).chain(() -> s.createNativeQuery(NOTIFY, Long.class)
+                .setParameter("id", events.get(0).responseId).getSingleResult()).replaceWithVoid();
     }
 
     /**

@@ -26,6 +26,7 @@ import io.kaiwa.runtime.persistence.ResponseStore;
 import io.kaiwa.runtime.persistence.SafeContext;
 import io.kaiwa.runtime.service.ResponseLifecycle;
 import io.kaiwa.runtime.service.ResponseRun;
+import io.kaiwa.runtime.stream.EventSignals;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -60,6 +61,9 @@ public class BackgroundTasks {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    EventSignals signals;
 
     /** This instance's worker id, which begins the lease token of every task it runs. */
     private final String owner = Ids.next("worker");
@@ -302,6 +306,10 @@ public class BackgroundTasks {
                     .onFailure().retry().withBackOff(WRITE_PAUSE, WRITE_PAUSE_MAX).atMost(WRITE_RETRIES)
                     .subscribe().with(held -> {
                         writing = false;
+                        if (held) {
+                            // Followers here learn at once; other instances by the database's notification.
+                            signals.signal(task.id);
+                        }
                         if (!held) {
                             LOG.warnf("%s was taken over by another worker; this one's results are dropped", task.id);
                             leave();
