@@ -1,6 +1,7 @@
 package io.kaiwa.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,5 +37,16 @@ class DefaultsIT {
             assertThat(error.get("message").asText()).contains("dashscope").contains("DASHSCOPE_API_KEY");
             assertThat(service.log()).contains("Created the embedded PostgreSQL");
         }
+    }
+
+    @Test
+    void aMisspelledSettingStopsTheStartNamingIt() throws Exception {
+        Path folder = Files.createTempDirectory(Path.of("target"), "it-typo").toAbsolutePath();
+        Files.createDirectories(folder.resolve("config"));
+        Files.writeString(folder.resolve("config/application.properties"), "kaiwa.tools.web-search.max-result=5\n");
+
+        assertThatThrownBy(() -> ServiceProcess.start("typo", Map.of("KAIWA_DATA_DIR", folder.resolve("data")
+                .toString()), folder)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited during startup").hasMessageContaining("kaiwa.tools.web-search.max-result");
     }
 }

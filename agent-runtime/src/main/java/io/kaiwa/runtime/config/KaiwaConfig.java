@@ -170,6 +170,31 @@ public interface KaiwaConfig {
         /** @return the longest wait for the provider */
         @WithDefault("10s")
         Duration timeout();
+
+        /** @return the largest answer read from the provider, in bytes */
+        @WithDefault("2097152")
+        int maxResponseBytes();
+
+        /** @return SearXNG: comma-separated categories (e.g. {@code general,news}); the instance's by default */
+        Optional<String> categories();
+
+        /** @return SearXNG: the language results are in (e.g. {@code en}, {@code all}); the instance's by default */
+        Optional<String> language();
+
+        /**
+         * @return the safe-search level: SearXNG {@code 0}, {@code 1} or {@code 2}; Brave {@code off},
+         *         {@code moderate} or {@code strict}; the provider's by default
+         */
+        Optional<String> safesearch();
+
+        /** @return Brave: the two-letter country results come from (e.g. {@code us}) */
+        Optional<String> country();
+
+        /** @return Brave: the language results are in (e.g. {@code en}) */
+        Optional<String> searchLang();
+
+        /** @return further query parameters sent as they are ({@code kaiwa.tools.web-search.params.<name>}) */
+        Map<String, String> params();
     }
 
     /** {@code web_extractor}: fetching pages, safely. */

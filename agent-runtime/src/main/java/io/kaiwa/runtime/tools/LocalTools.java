@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -75,13 +74,8 @@ public class LocalTools implements ToolRunner {
             unavailable.put(BuiltInTool.WEB_SEARCH, "no search provider is configured (kaiwa.tools.web-search."
                     + "provider: searxng or brave).");
         } else {
-            Map<String, String> settings = new LinkedHashMap<>();
-            ws.baseUrl().ifPresent(v -> settings.put("base-url", v));
-            ws.apiKey().ifPresent(v -> settings.put("api-key", v));
-            settings.put("timeout", ws.timeout().toMillis() + "ms");
-            settings.put("max-results", Integer.toString(ws.maxResults()));
             try {
-                search = SearchProviders.create(ws.provider().get(), settings, vertx);
+                search = SearchProviders.create(ws, vertx);
             } catch (IllegalArgumentException e) {
                 unavailable.put(BuiltInTool.WEB_SEARCH, "its search provider is misconfigured: " + e.getMessage());
             }

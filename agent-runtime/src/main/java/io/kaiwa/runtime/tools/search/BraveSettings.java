@@ -43,7 +43,7 @@ public record BraveSettings(URI baseUrl, String apiKey, Duration timeout, int ma
     private static final Set<String> SAFESEARCH = Set.of("off", "moderate", "strict");
 
     public BraveSettings {
-        baseUrl = SettingsMap.baseUrl(baseUrl, KIND);
+        baseUrl = SettingsChecks.baseUrl(baseUrl, KIND);
         String host = baseUrl.getHost();
         if (!"https".equalsIgnoreCase(baseUrl.getScheme()) && !(host.equals("localhost") || host.equals("127.0.0.1")
                 || host.equals("[::1]"))) {
@@ -55,16 +55,16 @@ public record BraveSettings(URI baseUrl, String apiKey, Duration timeout, int ma
             throw new IllegalArgumentException("brave needs an API key (its subscription token)");
         }
         apiKey = apiKey.trim();
-        timeout = SettingsMap.timeout(timeout, KIND);
-        SettingsMap.range(maxResults, 1, BRAVE_MAX_COUNT, "maxResults", KIND);
-        SettingsMap.range(maxResponseBytes, 1024, Integer.MAX_VALUE, "maxResponseBytes", KIND);
-        country = SettingsMap.blankToNull(country);
-        searchLang = SettingsMap.blankToNull(searchLang);
-        safesearch = SettingsMap.blankToNull(safesearch);
+        timeout = SettingsChecks.timeout(timeout, KIND);
+        SettingsChecks.range(maxResults, 1, BRAVE_MAX_COUNT, "maxResults", KIND);
+        SettingsChecks.range(maxResponseBytes, 1024, Integer.MAX_VALUE, "maxResponseBytes", KIND);
+        country = SettingsChecks.blankToNull(country);
+        searchLang = SettingsChecks.blankToNull(searchLang);
+        safesearch = SettingsChecks.blankToNull(safesearch);
         if (safesearch != null && !SAFESEARCH.contains(safesearch)) {
             throw new IllegalArgumentException("brave safesearch must be off, moderate or strict: " + safesearch);
         }
-        extraParams = SettingsMap.extraParams(extraParams, RESERVED, KIND);
+        extraParams = SettingsChecks.extraParams(extraParams, RESERVED, KIND);
     }
 
     /**
@@ -74,32 +74,6 @@ public record BraveSettings(URI baseUrl, String apiKey, Duration timeout, int ma
     public static BraveSettings of(String apiKey) {
         return new BraveSettings(DEFAULT_BASE_URL, apiKey, DEFAULT_TIMEOUT, DEFAULT_MAX_RESULTS,
                 DEFAULT_MAX_RESPONSE_BYTES, null, null, null, null);
-    }
-
-    /**
-     * Reads the settings from the config layer's flat map. Keys: {@code api-key} (required), {@code base-url},
-     * {@code timeout} ({@code 10s}, {@code 500ms}, {@code PT10S} or seconds), {@code max-results},
-     * {@code max-response-bytes}, {@code country}, {@code search-lang}, {@code safesearch} and
-     * {@code param.<name>} for extra query parameters.
-     *
-     * @param settings the values by key; {@code null} means none
-     * @return the settings
-     * @throws IllegalArgumentException when {@code api-key} is missing, a value is invalid or a key unknown; the
-     *         message never contains the key
-     */
-    public static BraveSettings fromMap(Map<String, String> settings) {
-        var map = new SettingsMap(KIND, settings);
-        String key = map.string("api-key");
-        if (key == null) {
-            throw new IllegalArgumentException("brave needs api-key: a Brave Search API subscription token "
-                    + "(https://api-dashboard.search.brave.com, API Keys)");
-        }
-        var parsed = new BraveSettings(map.uri("base-url", DEFAULT_BASE_URL), key,
-                map.duration("timeout", DEFAULT_TIMEOUT), map.integer("max-results", DEFAULT_MAX_RESULTS),
-                map.integer("max-response-bytes", DEFAULT_MAX_RESPONSE_BYTES), map.string("country"),
-                map.string("search-lang"), map.string("safesearch"), map.params());
-        map.rejectUnknown();
-        return parsed;
     }
 
     /** @return a copy sending requests to this root instead (a proxy, or a test server) */

@@ -6,24 +6,16 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.tools.search.SearchHttp.Answer;
 import io.vertx.core.Vertx;
 
 /**
- * Makes a {@link SearchProvider} from configuration strings: the entry point for the config layer.
- *
- * <pre>{@code
- * SearchProvider searxng = SearchProviders.create("searxng", Map.of("base-url", "http://searxng:8080"), vertx);
- * SearchProvider brave = SearchProviders.create("brave", Map.of("api-key", key, "max-results", "5"), vertx);
- * }</pre>
- *
- * Keys per kind are listed on {@link SearxngSettings#fromMap} and {@link BraveSettings#fromMap}; unknown keys are
- * rejected so a typo does not silently fall back to a default.
+ * Makes the {@link SearchProvider} that {@code kaiwa.tools.web-search.*} configures, from Quarkus's typed settings.
  */
 public final class SearchProviders {
     /** The kinds {@link #create} knows. */
@@ -33,24 +25,52 @@ public final class SearchProviders {
     }
 
     /**
-     * @param kind {@code searxng} or {@code brave} (case-insensitive)
-     * @param settings that kind's settings by key; {@code null} means none
+     * @param settings {@code kaiwa.tools.web-search.*}, with a provider
      * @param vertx the Vert.x instance the provider's requests run on; not closed by the provider
      * @return a new provider; close it when done
-     * @throws IllegalArgumentException when the kind is unknown, a required setting is missing, a value is invalid
-     *         or a key unknown; messages never contain an API key
+     * @throws IllegalArgumentException when the kind is unknown, a required setting is missing or a value is
+     *         invalid; messages name the setting and never contain an API key
      */
-    public static SearchProvider create(String kind, Map<String, String> settings, Vertx vertx) {
-        requireNonNull(kind, "kind");
+    public static SearchProvider create(KaiwaConfig.WebSearch settings, Vertx vertx) {
         requireNonNull(vertx, "vertx");
-        String k = kind.trim().toLowerCase(Locale.ROOT);
-        if (k.equals(SearxngSearchProvider.NAME)) {
-            return SearxngSearchProvider.create(vertx, SearxngSettings.fromMap(settings));
+        String kind = settings.provider().map(k -> k.trim().toLowerCase(Locale.ROOT)).orElse("");
+        if (kind.equals(SearxngSearchProvider.NAME)) {
+            URI base = settings.baseUrl().map(SearchProviders::uri).orElseThrow(() -> new IllegalArgumentException(
+                    "searxng needs kaiwa.tools.web-search.base-url: the root URL of a SearXNG instance, e.g. "
+                            + "http://localhost:8080"));
+            return SearxngSearchProvider.create(vertx, new SearxngSettings(base, settings.timeout(),
+                    settings.maxResults(), settings.maxResponseBytes(), settings.categories().orElse(null),
+                    settings.language().orElse(null), settings.safesearch().map(SearchProviders::level).orElse(null),
+                    settings.params()));
         }
-        if (k.equals(BraveSearchProvider.NAME)) {
-            return BraveSearchProvider.create(vertx, BraveSettings.fromMap(settings));
+        if (kind.equals(BraveSearchProvider.NAME)) {
+            String key = settings.apiKey().filter(k -> !k.isBlank()).orElseThrow(() -> new IllegalArgumentException(
+                    "brave needs kaiwa.tools.web-search.api-key: a Brave Search API subscription token "
+                            + "(https://api-dashboard.search.brave.com, API Keys)"));
+            return BraveSearchProvider.create(vertx, new BraveSettings(settings.baseUrl().map(SearchProviders::uri)
+                    .orElse(BraveSettings.DEFAULT_BASE_URL), key, settings.timeout(), settings.maxResults(),
+                    settings.maxResponseBytes(), settings.country().orElse(null), settings.searchLang().orElse(null),
+                    settings.safesearch().orElse(null), settings.params()));
         }
-        throw new IllegalArgumentException("unknown web search provider '" + kind + "'; known: searxng, brave");
+        throw new IllegalArgumentException("unknown web search provider '" + settings.provider().orElse("")
+                + "' (kaiwa.tools.web-search.provider); known: searxng, brave");
+    }
+
+    private static URI uri(String text) {
+        try {
+            return new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("kaiwa.tools.web-search.base-url is not a URL: " + e.getReason());
+        }
+    }
+
+    private static Integer level(String text) {
+        try {
+            return Integer.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("searxng safesearch (kaiwa.tools.web-search.safesearch) must be 0, 1 "
+                    + "or 2: " + text);
+        }
     }
 
     /** The eager argument checks every provider's {@code search} makes; returns the trimmed query. */

@@ -41,16 +41,16 @@ public record SearxngSettings(URI baseUrl, Duration timeout, int maxResults, int
     private static final Set<String> RESERVED = Set.of("q", "format", "categories", "language", "safesearch");
 
     public SearxngSettings {
-        baseUrl = SettingsMap.baseUrl(baseUrl, KIND);
-        timeout = SettingsMap.timeout(timeout, KIND);
-        SettingsMap.range(maxResults, 1, 100, "maxResults", KIND);
-        SettingsMap.range(maxResponseBytes, 1024, Integer.MAX_VALUE, "maxResponseBytes", KIND);
-        categories = SettingsMap.blankToNull(categories);
-        language = SettingsMap.blankToNull(language);
+        baseUrl = SettingsChecks.baseUrl(baseUrl, KIND);
+        timeout = SettingsChecks.timeout(timeout, KIND);
+        SettingsChecks.range(maxResults, 1, 100, "maxResults", KIND);
+        SettingsChecks.range(maxResponseBytes, 1024, Integer.MAX_VALUE, "maxResponseBytes", KIND);
+        categories = SettingsChecks.blankToNull(categories);
+        language = SettingsChecks.blankToNull(language);
         if (safesearch != null) {
-            SettingsMap.range(safesearch, 0, 2, "safesearch", KIND);
+            SettingsChecks.range(safesearch, 0, 2, "safesearch", KIND);
         }
-        extraParams = SettingsMap.extraParams(extraParams, RESERVED, KIND);
+        extraParams = SettingsChecks.extraParams(extraParams, RESERVED, KIND);
     }
 
     /**
@@ -62,32 +62,6 @@ public record SearxngSettings(URI baseUrl, Duration timeout, int maxResults, int
     public static SearxngSettings of(String baseUrl) {
         return new SearxngSettings(URI.create(baseUrl), DEFAULT_TIMEOUT, DEFAULT_MAX_RESULTS,
                 DEFAULT_MAX_RESPONSE_BYTES, null, null, null, null);
-    }
-
-    /**
-     * Reads the settings from the config layer's flat map. Keys: {@code base-url} (required), {@code timeout}
-     * ({@code 10s}, {@code 500ms}, {@code PT10S} or seconds), {@code max-results}, {@code max-response-bytes},
-     * {@code categories}, {@code language}, {@code safesearch} ({@code 0}-{@code 2}) and {@code param.<name>} for
-     * extra query parameters.
-     *
-     * @param settings the values by key; {@code null} means none
-     * @return the settings
-     * @throws IllegalArgumentException when {@code base-url} is missing, a value is invalid or a key unknown
-     */
-    public static SearxngSettings fromMap(Map<String, String> settings) {
-        var map = new SettingsMap(KIND, settings);
-        URI base = map.uri("base-url", null);
-        var parsed = new SearxngSettings(base == null ? missingBaseUrl() : base,
-                map.duration("timeout", DEFAULT_TIMEOUT), map.integer("max-results", DEFAULT_MAX_RESULTS),
-                map.integer("max-response-bytes", DEFAULT_MAX_RESPONSE_BYTES), map.string("categories"),
-                map.string("language"), map.optionalInteger("safesearch"), map.params());
-        map.rejectUnknown();
-        return parsed;
-    }
-
-    private static URI missingBaseUrl() {
-        throw new IllegalArgumentException(
-                "searxng needs base-url: the root URL of a SearXNG instance, e.g. http://localhost:8080");
     }
 
     /** @return a copy with this timeout */
