@@ -1,6 +1,5 @@
 package io.kaiwa.runtime.agent;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,18 +50,14 @@ import io.vertx.core.Vertx;
 public final class AgentLoop {
     private final ToolPlan plan;
     private final ModelAdapter adapter;
-    private final ToolRunner tools;
     private final ToolLimits limits;
     private final List<Item> input;
     private final boolean truncate;
     private final List<Item> output = new ArrayList<>();
     private final List<Item> transcript = new ArrayList<>();
-    private final Map<String, Long> toolCalls = new TreeMap<>();
+    private final ToolBudget budget;
     private Usage usage = Usage.ZERO;
-    private Duration toolTime = Duration.ZERO;
-    private int calls;
     private int steps;
-    private boolean spent;
     private boolean ranTools;
     private Instant startedAt;
     private Executor back = Runnable::run;
@@ -82,8 +77,8 @@ public final class AgentLoop {
             List<Item> input, boolean truncate) {
         this.plan = plan;
         this.adapter = adapter;
-        this.tools = tools;
         this.limits = limits;
+        this.budget = new ToolBudget(plan, tools, limits);
         this.input = input;
         this.truncate = truncate;
     }
@@ -132,18 +127,18 @@ public final class AgentLoop {
     }
 
     private RequestOptions nextOptions() {
-        RequestOptions options = steps == 0 ? plan.first() : spent ? plan.last() : plan.later();
+        RequestOptions options = steps == 0 ? plan.first() : budget.spent() ? plan.last() : plan.later();
         steps++;
         return options;
     }
 
     private Uni<Turn> step(Conversation conversation, List<Item> stepInput) {
         return call(nextOptions(), conversation, stepInput).chain(turn -> {
-            List<Call> local = localCalls(turn);
+            List<ToolCall> local = localCalls(turn);
             if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED || steps >= limits.maxSteps()) {
                 return Uni.createFrom().item(end(turn, false));
             }
-            return runAll(local).chain(runs -> {
+            return budget.runAll(local, steps, back).chain(runs -> {
                 List<Item> outputs = record(turn, local, runs);
                 if (callsClient(turn, local)) {
                     return Uni.createFrom().item(end(turn, true));
@@ -159,7 +154,7 @@ public final class AgentLoop {
         return callStreaming(nextOptions(), conversation, stepInput).onItem().transformToMultiAndConcatenate(e -> {
             if (e instanceof StreamEvent.Completed c) {
                 Turn turn = c.turn();
-                List<Call> local = localCalls(turn);
+                List<ToolCall> local = localCalls(turn);
                 if (local.isEmpty() || turn.status() != TurnStatus.COMPLETED || steps >= limits.maxSteps()) {
                     Turn ended = end(turn, false);
                     return Multi.createFrom().iterable(closing(base, local, ended, new StreamEvent.Completed(ended)));
@@ -167,7 +162,7 @@ public final class AgentLoop {
                 return toolEvents(base, turn, local, conversation);
             }
             if (e instanceof StreamEvent.Failed f) {
-                List<Call> local = localCalls(f.turn());
+                List<ToolCall> local = localCalls(f.turn());
                 Turn ended = end(f.turn(), false);
                 return Multi.createFrom().iterable(closing(base, local, ended, new StreamEvent.Failed(ended,
                         f.error())));
@@ -177,8 +172,8 @@ public final class AgentLoop {
             }
             BuiltInTool tool = announced(e, hidden);
             if (tool != null) {
-                int index = base + indexOf(e);
-                hidden.add(indexOf(e));
+                int index = base + StepEvents.indexOf(e);
+                hidden.add(StepEvents.indexOf(e));
                 StreamEvent added = new StreamEvent.ItemAdded(index, tool.started());
                 return tool.reportsProgress()
                         ? Multi.createFrom().items(added, new StreamEvent.ToolCallProgress(null, index, tool.wire(),
@@ -186,10 +181,10 @@ public final class AgentLoop {
                         : Multi.createFrom().item(added);
             }
             // The model's side of a call Kaiwa runs (its arguments streaming in) stays out of the response.
-            if (hidden.contains(indexOf(e))) {
+            if (hidden.contains(StepEvents.indexOf(e))) {
                 return Multi.createFrom().empty();
             }
-            return Multi.createFrom().item(shift(e, base));
+            return Multi.createFrom().item(StepEvents.shift(e, base));
         }).onFailure(failure -> ranTools).recoverWithItem(failure -> new StreamEvent.Failed(failedAfterTools(failure),
                 failure instanceof KaiwaException k ? k : new KaiwaException(failure.getMessage(), failure)));
     }
@@ -242,9 +237,9 @@ public final class AgentLoop {
     }
 
     /** @return the last events of a step that ran no tools: its unrun calls closed, then {@code last} */
-    private static List<StreamEvent> closing(int base, List<Call> unrun, Turn ended, StreamEvent last) {
+    private static List<StreamEvent> closing(int base, List<ToolCall> unrun, Turn ended, StreamEvent last) {
         List<StreamEvent> out = new ArrayList<>(unrun.size() + 1);
-        for (Call call : unrun) {
+        for (ToolCall call : unrun) {
             int index = base + call.index();
             out.add(new StreamEvent.ItemDone(index, ended.output().get(index)));
         }
@@ -252,15 +247,15 @@ public final class AgentLoop {
         return out;
     }
 
-    private Multi<StreamEvent> toolEvents(int base, Turn turn, List<Call> local, Conversation conversation) {
+    private Multi<StreamEvent> toolEvents(int base, Turn turn, List<ToolCall> local, Conversation conversation) {
         List<StreamEvent> before = new ArrayList<>();
-        for (Call call : local) {
+        for (ToolCall call : local) {
             if (call.tool().runningPhase() != null) {
                 before.add(new StreamEvent.ToolCallProgress(null, base + call.index(), call.tool().wire(),
                         call.tool().runningPhase(), null));
             }
         }
-        Multi<StreamEvent> done = runAll(local).onItem().transformToMulti(runs -> {
+        Multi<StreamEvent> done = budget.runAll(local, steps, back).onItem().transformToMulti(runs -> {
             List<Item> outputs = record(turn, local, runs);
             List<StreamEvent> after = new ArrayList<>();
             for (int i = 0; i < local.size(); i++) {
@@ -279,71 +274,19 @@ public final class AgentLoop {
         return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(before), done);
     }
 
-    /** A function call of a tool Kaiwa runs, at its position in the model call's output. */
-    private record Call(int index, BuiltInTool tool, FunctionCallItem item) {
-    }
-
     private BuiltInTool local(String name) {
         BuiltInTool tool = BuiltInTool.byName(name);
         return tool != null && plan.local().contains(tool) ? tool : null;
     }
 
-    private List<Call> localCalls(Turn turn) {
-        List<Call> out = new ArrayList<>(2);
+    private List<ToolCall> localCalls(Turn turn) {
+        List<ToolCall> out = new ArrayList<>(2);
         for (int i = 0; i < turn.output().size(); i++) {
             if (turn.output().get(i) instanceof FunctionCallItem f && local(f.name()) != null) {
-                out.add(new Call(i, local(f.name()), f));
+                out.add(new ToolCall(i, local(f.name()), f));
             }
         }
         return out;
-    }
-
-    /**
-     * Runs a model call's tool calls within the response's limits (a call over them answers why it did not run),
-     * and continues on the loop's context once all have finished.
-     */
-    private Uni<List<ToolRun>> runAll(List<Call> local) {
-        Instant began = Instant.now();
-        List<Uni<ToolRun>> runs = new ArrayList<>(local.size());
-        for (Call call : local) {
-            if (calls >= plan.maxCalls()) {
-                runs.add(Uni.createFrom().item(ToolRun.refused(call.tool(), call.item(), "not run: this response "
-                        + "already made its " + plan.maxCalls() + " tool calls. Answer with what you have.")));
-                spent = true;
-                continue;
-            }
-            calls++;
-            toolCalls.merge(call.tool().wire(), 1L, Long::sum);
-            runs.add(Uni.createFrom().deferred(() -> {
-                // Calls run one after another use up the budget in turn: each gets what is left when it starts.
-                Duration left = limits.budget().minus(toolTime).minus(Duration.between(began, Instant.now()));
-                if (left.isNegative() || left.isZero()) {
-                    spent = true;
-                    return Uni.createFrom().item(ToolRun.refused(call.tool(), call.item(), "not run: this "
-                            + "response's time for tools (" + limits.budget().toSeconds() + " s) is spent. Answer "
-                            + "with what you have."));
-                }
-                return tools.run(call.tool(), call.item(), left.compareTo(limits.timeout()) < 0
-                        ? left
-                        : limits.timeout());
-            }));
-        }
-        Uni<List<ToolRun>> all;
-        if (runs.size() == 1) {
-            all = runs.get(0).map(List::of);
-        } else if (plan.parallel()) {
-            all = Uni.join().all(runs).andFailFast();
-        } else {
-            all = Multi.createFrom().iterable(runs).onItem().transformToUniAndConcatenate(u -> u).collect()
-                    .asList();
-        }
-        return all.emitOn(back).invoke(done -> {
-            toolTime = toolTime.plus(Duration.between(began, Instant.now()));
-            if (calls >= plan.maxCalls() || !toolTime.minus(limits.budget()).isNegative()
-                    || steps >= limits.maxSteps() - 1) {
-                spent = true;
-            }
-        });
     }
 
     /**
@@ -352,11 +295,11 @@ public final class AgentLoop {
      *
      * @return the tools' outputs, the next model call's input
      */
-    private List<Item> record(Turn turn, List<Call> local, List<ToolRun> runs) {
+    private List<Item> record(Turn turn, List<ToolCall> local, List<ToolRun> runs) {
         ranTools = true;
         usage = usage.plus(turn.usage());
         // A provider hosting some tools counts their calls; they count against the response's limit too.
-        calls += (int) turn.usage().totalToolCalls();
+        budget.countHosted(turn.usage().totalToolCalls());
         List<Item> shown = new ArrayList<>(turn.output());
         List<Item> outputs = new ArrayList<>(runs.size());
         for (int i = 0; i < local.size(); i++) {
@@ -370,7 +313,7 @@ public final class AgentLoop {
     }
 
     /** @return whether the model also called the client's own functions, which return to the client */
-    private static boolean callsClient(Turn turn, List<Call> local) {
+    private static boolean callsClient(Turn turn, List<ToolCall> local) {
         return turn.output().stream().filter(i -> i instanceof FunctionCallItem).count() > local.size();
     }
 
@@ -387,7 +330,7 @@ public final class AgentLoop {
      * @return the response's turn
      */
     private Turn end(Turn last, boolean recorded) {
-        List<Call> unrun = recorded ? List.of() : localCalls(last);
+        List<ToolCall> unrun = recorded ? List.of() : localCalls(last);
         if (!ranTools && unrun.isEmpty()) {
             return last;
         }
@@ -405,7 +348,7 @@ public final class AgentLoop {
             List<Item> shown = new ArrayList<>(last.output());
             List<Item> seen = new ArrayList<>(last.output());
             for (int i = unrun.size() - 1; i >= 0; i--) {
-                Call call = unrun.get(i);
+                ToolCall call = unrun.get(i);
                 shown.set(call.index(), ToolRun.refused(call.tool(), call.item(), "not run: the model's turn "
                         + "ended before the call could run.").item());
                 seen.remove(call.index());
@@ -420,52 +363,10 @@ public final class AgentLoop {
             }
         }
         Map<String, Long> counts = new TreeMap<>(usage.toolCalls());
-        toolCalls.forEach((k, v) -> counts.merge(k, v, Long::sum));
+        budget.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
         Usage total = new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(), usage.cachedTokens(),
                 usage.reasoningTokens(), counts);
         return new Turn(last.id(), input, List.copyOf(output), total, chainFrom, status, error, startedAt,
                 last.completedAt(), last.chaining());
-    }
-
-    private static int indexOf(StreamEvent e) {
-        if (e instanceof StreamEvent.TextDelta d) {
-            return d.outputIndex();
-        }
-        if (e instanceof StreamEvent.ReasoningDelta d) {
-            return d.outputIndex();
-        }
-        if (e instanceof StreamEvent.ItemAdded a) {
-            return a.outputIndex();
-        }
-        if (e instanceof StreamEvent.ItemDone d) {
-            return d.outputIndex();
-        }
-        if (e instanceof StreamEvent.ToolCallProgress p) {
-            return p.outputIndex();
-        }
-        return -1;
-    }
-
-    private static StreamEvent shift(StreamEvent e, int base) {
-        if (base == 0) {
-            return e;
-        }
-        if (e instanceof StreamEvent.TextDelta d) {
-            return new StreamEvent.TextDelta(d.itemId(), base + d.outputIndex(), d.contentIndex(), d.delta());
-        }
-        if (e instanceof StreamEvent.ReasoningDelta d) {
-            return new StreamEvent.ReasoningDelta(d.itemId(), base + d.outputIndex(), d.delta(), d.summary());
-        }
-        if (e instanceof StreamEvent.ItemAdded a) {
-            return new StreamEvent.ItemAdded(base + a.outputIndex(), a.item());
-        }
-        if (e instanceof StreamEvent.ItemDone d) {
-            return new StreamEvent.ItemDone(base + d.outputIndex(), d.item());
-        }
-        if (e instanceof StreamEvent.ToolCallProgress p) {
-            return new StreamEvent.ToolCallProgress(p.itemId(), base + p.outputIndex(), p.tool(), p.phase(),
-                    p.delta());
-        }
-        return e;
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.content.ContentPart;
 import io.kaiwa.core.content.InputAudio;
 import io.kaiwa.core.content.InputFile;
@@ -48,7 +49,7 @@ public final class MessagesWriter {
         DASHSCOPE_MULTIMODAL
     }
 
-    private static final ObjectMapper TREES = new ObjectMapper();
+    private static final ObjectMapper TREES = KaiwaJson.mapper();
 
     private MessagesWriter() {
     }

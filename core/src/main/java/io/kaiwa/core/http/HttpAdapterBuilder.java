@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ReasoningReplay;
 import io.kaiwa.core.spi.TokenEstimator;
@@ -28,7 +29,7 @@ import io.vertx.core.Vertx;
  * @param <B> the concrete builder
  */
 public abstract class HttpAdapterBuilder<B extends HttpAdapterBuilder<B>> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = KaiwaJson.mapper();
 
     private String baseUrl;
     private String apiKey;

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.exception.AuthenticationException;
 import io.kaiwa.core.exception.ConflictException;
 import io.kaiwa.core.exception.ContentFilteredException;
@@ -32,7 +33,7 @@ import io.kaiwa.core.exception.UpstreamTimeoutException;
  * {@code insufficient_quota}, {@code context_length_exceeded}); the status decides otherwise.
  */
 public final class UpstreamErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = KaiwaJson.mapper();
     private static final int MAX_MESSAGE = 2_000;
 
     private UpstreamErrors() {

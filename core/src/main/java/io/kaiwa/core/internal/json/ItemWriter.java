@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.content.Annotation;
 import io.kaiwa.core.content.ContentPart;
@@ -37,7 +38,7 @@ import io.kaiwa.core.item.WebSearchCallItem;
  */
 public final class ItemWriter {
     /** Only used to write {@link JsonNode} trees to generators that have no codec of their own. */
-    private static final ObjectMapper TREES = new ObjectMapper();
+    private static final ObjectMapper TREES = KaiwaJson.mapper();
 
     private ItemWriter() {
     }
