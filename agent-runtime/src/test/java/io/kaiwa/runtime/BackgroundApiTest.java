@@ -14,35 +14,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.kaiwa.runtime.persistence.EventRecord;
-import io.kaiwa.runtime.persistence.ResponseRecord;
-import io.kaiwa.runtime.persistence.ResponseStatus;
-import io.kaiwa.runtime.persistence.ResponseStore;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 @QuarkusTest
 @QuarkusTestResource(value = TestUpstreams.class, restrictToAnnotatedClass = false)
 class BackgroundApiTest {
-    @Inject
-    ResponseStore store;
-
     @BeforeEach
     void resetUpstream() {
         TestUpstreams.upstream.resetAll();
@@ -186,20 +175,24 @@ class BackgroundApiTest {
     }
 
     /** A task as a worker that claimed it and then died leaves it: in progress, lease run out. */
-    static ResponseRecord orphan() {
-        var orphan = new ResponseRecord();
-        orphan.id = "resp_orphan" + System.nanoTime();
-        orphan.tenant = "acme";
-        orphan.status = ResponseStatus.IN_PROGRESS;
-        orphan.model = "gpt-chat";
-        orphan.provider = "chat";
-        orphan.createdAt = Instant.now().minusSeconds(120);
-        orphan.background = true;
-        orphan.request = "{}";
-        orphan.input = "[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]";
-        orphan.leaseOwner = "worker_dead";
-        orphan.leaseUntil = Instant.now().minusSeconds(60);
-        return orphan;
+    record Orphan(String id, String input, boolean cancelRequested, int nextSequence) {
+        static Orphan of() {
+            String id = "resp_orphan" + System.nanoTime();
+            return new Orphan(id, "[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+                    + "\"text\":\"hi\"}]}]", false, 0);
+        }
+
+        /** Stores it, as the dead worker's instance left it, with events already stored. */
+        void store(TestDatabase.Statement... events) {
+            var all = new ArrayList<TestDatabase.Statement>();
+            all.add(new TestDatabase.Statement("INSERT INTO kaiwa_response (id, tenant, status, model, provider, "
+                    + "created_at, background, request, input, lease_owner, lease_until, cancel_requested, "
+                    + "next_sequence) VALUES (?, 'acme', 'in_progress', 'gpt-chat', 'chat', now() - interval "
+                    + "'2 minutes', true, '{}', ?, 'worker_dead', now() - interval '1 minute', ?, ?)", id, input,
+                    cancelRequested, nextSequence));
+            all.addAll(List.of(events));
+            TestDatabase.transaction(all.toArray(TestDatabase.Statement[]::new));
+        }
     }
 
     static void answers(String text) {
@@ -210,33 +203,35 @@ class BackgroundApiTest {
     }
 
     @Test
-    void aTaskWhoseWorkerDiedIsTakenOverAndFinished() throws Throwable {
+    void aTaskWhoseWorkerDiedIsTakenOverAndFinished() {
         answers("recovered");
-        var orphan = orphan();
-        VertxContextSupport.subscribeAndAwait(() -> store.insert(orphan));
+        var orphan = Orphan.of();
+        orphan.store();
 
-        JsonNode done = awaitStatus(orphan.id, "completed");
+        JsonNode done = awaitStatus(orphan.id(), "completed");
 
         assertThat(done.get("status").asText()).isEqualTo("completed");
         assertThat(done.at("/output/0/content/0/text").asText()).isEqualTo("recovered");
     }
 
     @Test
-    void aTakenOverTaskReplacesTheDeadWorkersEventsAndNeverReusesTheirNumbers() throws Throwable {
+    void aTakenOverTaskReplacesTheDeadWorkersEventsAndNeverReusesTheirNumbers() {
         answers("second run");
-        var orphan = orphan();
+        var base = Orphan.of();
         // Queued with events 0 and 1; the dead worker had stored 2 to 4 of its own run before it died.
-        orphan.nextSequence = 2;
-        var stored = new ArrayList<EventRecord>();
+        var orphan = new Orphan(base.id(), base.input(), false, 2);
+        var stored = new ArrayList<TestDatabase.Statement>();
         for (int i = 0; i < 5; i++) {
             String who = i < 2 ? "queued" : "dead";
-            stored.add(new EventRecord(orphan.id, i, "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + i
-                    + ",\"delta\":\"" + who + "\"}"));
+            stored.add(new TestDatabase.Statement("INSERT INTO kaiwa_response_event (response_id, sequence_number, "
+                    + "data) VALUES (?, ?, ?)", orphan.id(), i,
+                    "{\"type\":\"response.output_text.delta\","
+                            + "\"sequence_number\":" + i + ",\"delta\":\"" + who + "\"}"));
         }
-        VertxContextSupport.subscribeAndAwait(() -> store.insert(orphan, stored));
+        orphan.store(stored.toArray(TestDatabase.Statement[]::new));
 
-        awaitStatus(orphan.id, "completed");
-        List<JsonNode> events = events(acme().get("/v1/responses/" + orphan.id + "?stream=true").asString());
+        awaitStatus(orphan.id(), "completed");
+        List<JsonNode> events = events(acme().get("/v1/responses/" + orphan.id() + "?stream=true").asString());
 
         assertThat(events).extracting(e -> e.path("delta").asText()).doesNotContain("dead");
         assertThat(events.subList(0, 2)).extracting(e -> e.get("sequence_number").asInt()).containsExactly(0, 1);
@@ -250,36 +245,18 @@ class BackgroundApiTest {
     }
 
     @Test
-    void aDeadWorkersTaskThatWasCancelledEndsCancelledWithoutAskingTheProviderAgain() throws Throwable {
+    void aDeadWorkersTaskThatWasCancelledEndsCancelledWithoutAskingTheProviderAgain() {
         answers("should not run");
-        var orphan = orphan();
-        orphan.cancelRequested = true;
-        orphan.input = orphan.input.replace("\"hi\"", "\"" + orphan.id + "\"");
-        VertxContextSupport.subscribeAndAwait(() -> store.insert(orphan));
+        var base = Orphan.of();
+        var orphan = new Orphan(base.id(), base.input().replace("\"hi\"", "\"" + base.id() + "\""), true, 0);
+        orphan.store();
 
-        JsonNode done = awaitStatus(orphan.id, "cancelled");
+        JsonNode done = awaitStatus(orphan.id(), "cancelled");
 
         assertThat(done.get("status").asText()).isEqualTo("cancelled");
         // Other tests' tasks may still reach the upstream; this one's input never does.
         assertThat(TestUpstreams.upstream.getAllServeEvents()).noneMatch(e -> e.getRequest().getBodyAsString()
-                .contains(orphan.id));
+                .contains(orphan.id()));
     }
 
-    @Test
-    void aWorkerThatNoLongerHoldsATaskStoresNoMoreOfItsEvents() throws Throwable {
-        var task = orphan();
-        task.leaseUntil = Instant.now().plusSeconds(600);
-        task.leaseOwner = "worker_other";
-        VertxContextSupport.subscribeAndAwait(() -> store.insert(task));
-        var late = List.of(new EventRecord(task.id, 0, "{\"type\":\"response.in_progress\",\"sequence_number\":0}"));
-
-        boolean held = VertxContextSupport
-                .subscribeAndAwait(() -> store.appendTaskEvents(task.id, "worker_late", late));
-        boolean owned = VertxContextSupport.subscribeAndAwait(() -> store.appendTaskEvents(task.id, "worker_other",
-                late));
-
-        assertThat(held).isFalse();
-        assertThat(owned).isTrue();
-        assertThat(VertxContextSupport.subscribeAndAwait(() -> store.events(task.id, -1))).hasSize(1);
-    }
 }

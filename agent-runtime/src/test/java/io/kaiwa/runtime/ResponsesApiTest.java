@@ -19,9 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -32,7 +29,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -104,16 +100,8 @@ class ResponsesApiTest {
         return r.jsonPath().getString("id");
     }
 
-    @Inject
-    Mutiny.SessionFactory sessions;
-
     long storedResponses() {
-        try {
-            return VertxContextSupport.subscribeAndAwait(() -> sessions.withSession(s -> s.createNativeQuery(
-                    "SELECT count(*) FROM kaiwa_response", Long.class).getSingleResult()));
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return TestDatabase.number("SELECT count(*) FROM kaiwa_response");
     }
 
     @BeforeEach
