@@ -47,6 +47,7 @@ class DefaultsIT {
 
         assertThatThrownBy(() -> ServiceProcess.start("typo", Map.of("KAIWA_DATA_DIR", folder.resolve("data")
                 .toString()), folder)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("exited during startup").hasMessageContaining("kaiwa.tools.web-search.max-result");
+                .hasMessageContaining("exited during startup")
+                .hasMessageContaining("kaiwa.tools.web-search.max-result");
     }
 }

@@ -52,7 +52,15 @@ public class EventSignals {
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1_000L);
-        subscriber.channel(ResponseStore.EVENTS_CHANNEL).handler(this::signal);
+        subscriber.channel(ResponseStore.EVENTS_CHANNEL).handler(this::signal).subscribeHandler(listening -> {
+            // A connection cut (the database restarting, or stopping before the service) is reconnected by the
+            // subscriber; without a handler of its own Vert.x prints it as an unhandled failure.
+            var connection = subscriber.actualConnection();
+            if (connection != null) {
+                connection.exceptionHandler(failure -> LOG.debugf("the connection listening for stored events "
+                        + "failed: %s", failure));
+            }
+        });
         connect();
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.content.ContentPart;
 import io.kaiwa.core.content.InputAudio;
 import io.kaiwa.core.content.InputFile;
@@ -26,6 +25,7 @@ import io.kaiwa.core.item.Role;
 import io.kaiwa.core.item.UnknownItem;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.core.json.KaiwaJson;
 
 /**
  * Writes a rebuilt history as a {@code messages} array, in Chat Completions' content shape or DashScope native's:

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ReasoningReplay;
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.spi.TokenEstimator;
 import io.vertx.core.Vertx;
 

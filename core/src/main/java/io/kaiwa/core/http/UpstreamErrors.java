@@ -8,7 +8,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.exception.AuthenticationException;
 import io.kaiwa.core.exception.ConflictException;
 import io.kaiwa.core.exception.ContentFilteredException;
@@ -24,6 +23,7 @@ import io.kaiwa.core.exception.ResponseNotFoundException;
 import io.kaiwa.core.exception.RetriableException;
 import io.kaiwa.core.exception.ServerException;
 import io.kaiwa.core.exception.UpstreamTimeoutException;
+import io.kaiwa.core.json.KaiwaJson;
 
 /**
  * Reads the two error shapes Kaiwa's providers send and maps them to exceptions: OpenAI's

@@ -1,24 +1,20 @@
 package io.kaiwa.responses.examples;
 
 import java.util.List;
-import java.util.Map;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.core.options.HostedTool;
+import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.responses.ResponsesAdapter;
 
 public class ResponsesExample {
     public static void main(String[] args) {
         // Reads DASHSCOPE_API_KEY; baseUrl(...) points it at any other Responses API server.
-        try (var adapter = ResponsesAdapter.builder()
-                .model("qwen3-max-2026-01-23")
-                .enableThinking(true)
-                .parameter("tools", List.of(Map.of("type", "web_search"), Map.of("type", "web_extractor"),
-                        Map.of("type", "code_interpreter")))
-                .build()) {
+        try (var adapter = ResponsesAdapter.builder().model("qwen3-max-2026-01-23").enableThinking(true).build()) {
             Conversation conversation = Conversation.builder().instructions("Answer briefly.").build();
 
             // Turn 1 sends the input; the provider keeps the response.
@@ -27,9 +23,14 @@ public class ResponsesExample {
             conversation = conversation.withTurn(turn);
 
             // Turn 2 sends only the new input with previous_response_id, or the whole history again if that id
-            // has expired or the provider forgot it. turn.chaining() says which happened.
+            // has expired or the provider forgot it. turn.chaining() says which happened. What a call asks for
+            // travels with it: here the built-in tools, for this turn only.
+            RequestOptions research = RequestOptions.builder()
+                    .tools(List.of(new HostedTool("web_search"), new HostedTool("web_extractor"),
+                            new HostedTool("code_interpreter")))
+                    .build();
             StreamEvent last = adapter.stream(conversation,
-                    List.of(MessageItem.user("Find Alibaba Cloud's website and summarise it. Use my name.")))
+                    List.of(MessageItem.user("Find Alibaba Cloud's website and summarise it. Use my name.")), research)
                     .onItem().invoke(event -> {
                         if (event instanceof StreamEvent.ToolCallProgress progress) {
                             System.out.println("[" + progress.tool() + " " + progress.phase() + "]");

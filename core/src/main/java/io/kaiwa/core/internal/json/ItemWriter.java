@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.content.Annotation;
 import io.kaiwa.core.content.ContentPart;
@@ -30,6 +29,7 @@ import io.kaiwa.core.item.ReasoningItem;
 import io.kaiwa.core.item.UnknownItem;
 import io.kaiwa.core.item.WebExtractorCallItem;
 import io.kaiwa.core.item.WebSearchCallItem;
+import io.kaiwa.core.json.KaiwaJson;
 
 /**
  * Writes items, content parts and usage as Responses API JSON straight to a generator (no intermediate tree): the
