@@ -46,17 +46,9 @@ for port in $KAIWA_PORT $KAIWA_ASYNC_PORT $FLOOR_PORT $PORTKEY_PORT $MOCK_PORT; 
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is already taken on 127.0.0.1" >&2; exit 2; fi
 done
 
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
-wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "no answer from $1" >&2; exit 1; }
-
-start_mock() {
-  DELAY_MS="$1" PORT=$MOCK_PORT node "$KIT/mock.mjs" > "$OUT/logs/mock-$1.log" 2>&1 &
-  MOCK_PID=$!; PIDS+=("$MOCK_PID")
-  for _ in $(seq 1 40); do curl -s -o /dev/null -X POST "http://127.0.0.1:$MOCK_PORT/v1/chat/completions" -d '{}' && return 0; sleep 0.25; done
-}
 
 start_mock 20
 rm -rf "$OUT/kaiwa-data"
@@ -116,16 +108,6 @@ node "$HERE/ttft.mjs" responses "$KAIWA_URL" 4000 8 > /dev/null
 # 8 connections at 200 requests/s, two ways. Paced: 8 single-connection hey processes at 25 requests/s each,
 # started 5 ms apart, so requests arrive evenly (one every 5 ms). Bursts: one hey with -c 8 -q 25, whose 8 workers
 # tick together, so the 8 requests arrive at once every 40 ms.
-paced() { # name, then hey arguments; prints "p50 p99 rps" in ms
-  local i
-  for i in 0 1 2 3 4 5 6 7; do
-    hey -z "$DURATION" -c 1 -q 25 -o csv -m POST -T application/json "$@" > "$OUT/logs/paced-$NAME-$i.csv" &
-    sleep 0.005
-  done
-  wait
-  cat "$OUT/logs/paced-$NAME"-[0-7].csv | awk -F, '$1 ~ /^[0-9.]+$/ {print $1 * 1000}' | sort -n \
-    | awk -v secs="${DURATION%s}" '{a[NR] = $1} END {printf "%.1f %.1f %.1f\n", a[int(NR * 0.5)], a[int(NR * 0.99)], NR / secs}'
-}
 bursts() { # name, then hey arguments; prints "p50 p99 rps" in ms
   local out
   out=$(hey -z "$DURATION" -c 8 -q 25 -m POST -T application/json "$@")
@@ -167,7 +149,6 @@ read -r BPT50 BPT99 < <(ttft50 "$BPK_TTFT")
 echo "saturation: zero-latency mock, 64 connections ..."
 kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true
 start_mock 0
-sat() { wrk -t2 -c64 -d"$SATURATION" -s "$1" "$2" | grep RESULT | sed -E 's/.*rps=([0-9.]+) p50_ms=([0-9.]+).*p99_ms=([0-9.]+).*/\1 \2 \3/'; }
 read -r MS MSP50 MSP99 < <(sat "$KIT/post.lua" "$MOCK_URL")
 sat "$HERE/responses.lua" "$KAIWA_URL" > "$OUT/logs/kaiwa-sat.txt" &
 SAT_PID=$!; sample_rss_during $SAT_PID; read -r KS KSP50 KSP99 < "$OUT/logs/kaiwa-sat.txt"
