@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.http.AdapterSettings;
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.FunctionTool;
 import io.kaiwa.core.options.HostedTool;
 import io.kaiwa.core.options.RequestOptions;
@@ -145,7 +146,7 @@ final class ChatOptions {
         } else if (c instanceof ToolChoice.Other o) {
             g.writeStartObject();
             g.writeStringField("type", o.type());
-            fields(g, o.fields());
+            KaiwaJson.writeFields(g, o.fields());
             g.writeEndObject();
         } else {
             throw new AssertionError(c);
@@ -157,25 +158,9 @@ final class ChatOptions {
         g.writeStringField("type", f.type());
         if (f instanceof TextFormat.JsonSchema s) {
             g.writeObjectFieldStart("json_schema");
-            g.writeStringField("name", s.name());
-            g.writeFieldName("schema");
-            g.writeTree(s.schema());
-            if (s.strict() != null) {
-                g.writeBooleanField("strict", s.strict());
-            }
-            if (s.description() != null) {
-                g.writeStringField("description", s.description());
-            }
-            fields(g, s.extra());
+            KaiwaJson.writeSchemaFields(g, s);
             g.writeEndObject();
         }
         g.writeEndObject();
-    }
-
-    private static void fields(JsonGenerator g, Map<String, JsonNode> fields) throws IOException {
-        for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
-            g.writeFieldName(e.getKey());
-            g.writeTree(e.getValue());
-        }
     }
 }

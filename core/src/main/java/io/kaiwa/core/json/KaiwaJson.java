@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -28,6 +29,7 @@ import io.kaiwa.core.internal.json.ItemWriter;
 import io.kaiwa.core.internal.json.OptionsJson;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.options.RequestOptions;
+import io.kaiwa.core.options.TextFormat;
 
 /**
  * Reads and writes Kaiwa's model as Responses API JSON.
@@ -273,6 +275,27 @@ public final class KaiwaJson {
     public static Set<String> writeOptionFields(JsonGenerator g, RequestOptions options, Set<String> skip)
             throws IOException {
         return OptionsJson.writeFields(g, options, skip);
+    }
+
+    /**
+     * Writes a JSON schema format's fields other than its type (name, schema, strict, description, the rest), as
+     * both {@code text.format} (Responses API) and {@code response_format.json_schema} (Chat Completions) hold them.
+     *
+     * @param g where to write, inside an object
+     * @param schema the format
+     * @throws IOException when the generator fails
+     */
+    public static void writeSchemaFields(JsonGenerator g, TextFormat.JsonSchema schema) throws IOException {
+        OptionsJson.writeSchemaFields(g, schema);
+    }
+
+    /**
+     * @param g where to write, inside an object
+     * @param fields fields written as they are, in order
+     * @throws IOException when the generator fails
+     */
+    public static void writeFields(JsonGenerator g, Map<String, JsonNode> fields) throws IOException {
+        OptionsJson.fields(g, fields);
     }
 
     /**

@@ -326,7 +326,8 @@ public final class OptionsJson {
         g.writeEndObject();
     }
 
-    private static void writeSchemaFields(JsonGenerator g, TextFormat.JsonSchema s) throws IOException {
+    /** Writes a JSON schema format's fields but its type. */
+    public static void writeSchemaFields(JsonGenerator g, TextFormat.JsonSchema s) throws IOException {
         g.writeStringField("name", s.name());
         g.writeFieldName("schema");
         g.writeTree(s.schema());
@@ -343,7 +344,8 @@ public final class OptionsJson {
         }
     }
 
-    private static void fields(JsonGenerator g, Map<String, JsonNode> fields) throws IOException {
+    /** Writes fields as they are. */
+    public static void fields(JsonGenerator g, Map<String, JsonNode> fields) throws IOException {
         for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
             g.writeFieldName(e.getKey());
             g.writeTree(e.getValue());
