@@ -474,6 +474,19 @@ class ChatCompletionsAdapterTest extends UpstreamTest {
         }
 
         @Test
+        void aFunctionChoiceWithFieldsOfItsOwnIsSentNestedByItsName() {
+            try (var adapter = adapter().build()) {
+                answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));
+
+                adapter.send(Conversation.create(), List.of(MessageItem.user("q")), KaiwaJson.readOptions(tree("""
+                        {"tool_choice":{"type":"function","name":"f","x_hint":1}}"""), "")).await().atMost(WAIT);
+
+                assertThat(sentBodies().get(0).get("tool_choice")).isEqualTo(tree("""
+                        {"type":"function","function":{"name":"f"}}"""));
+            }
+        }
+
+        @Test
         void aToolChoiceWordAndAPlainTextFormatAreSentAsTheyAre() {
             try (var adapter = adapter().build()) {
                 answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));

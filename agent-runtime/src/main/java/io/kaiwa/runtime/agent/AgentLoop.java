@@ -319,6 +319,7 @@ public final class AgentLoop {
 
     /** @return the response's turn when a model call failed after tools had run: failed, keeping their items */
     private Turn failedAfterTools(Throwable failure) {
+        Errors.logOwn(failure);
         Turn failed = Turn.builder().status(TurnStatus.FAILED).error(Errors.recorded(failure)).build();
         return end(failed, false);
     }

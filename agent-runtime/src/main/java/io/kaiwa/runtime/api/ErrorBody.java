@@ -44,13 +44,14 @@ public record ErrorBody(int status, String type, String code, String param, Stri
             return new ErrorBody(status, "invalid_request_error", status == 404 ? "not_found" : null, null,
                     w.getMessage());
         }
+        Errors.logOwn(failure);
         return new ErrorBody(500, "server_error", "internal_error", null, Errors.message(failure));
     }
 
     private static ErrorBody kaiwa(KaiwaException e) {
         int status = e.status() >= 400 && e.status() <= 599 ? e.status() : statusOf(e);
         String type = switch (status) {
-            case 400, 404, 409, 413, 422 -> "invalid_request_error";
+            case 400, 404, 409, 422 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 429 -> e instanceof InsufficientQuotaException ? "insufficient_quota" : "rate_limit_error";

@@ -41,7 +41,7 @@ public final class Errors {
     /**
      * @param failure what went wrong
      * @return what a client is told: a provider's or Kaiwa's own message; for a failure of the service itself, a
-     *         sentence that points to the log, where the details are written (never to the client)
+     *         sentence that points to the log (see {@link #logOwn}), never the details
      */
     public static String message(Throwable failure) {
         if (failure instanceof InvalidPayloadException) {
@@ -50,20 +50,31 @@ public final class Errors {
         if (failure instanceof KaiwaException) {
             return failure.getMessage();
         }
-        LOG.error("request failed", failure);
         return OWN_FAILURE;
+    }
+
+    /**
+     * Writes a failure of the service itself to the log, with its stack trace; a provider's failure or a refused
+     * request is not the service's and is not logged. Called once per failure, where it ends up: the HTTP error
+     * mapper, or the response it ends.
+     *
+     * @param failure what went wrong
+     */
+    public static void logOwn(Throwable failure) {
+        if (!(failure instanceof KaiwaException)) {
+            LOG.error("request failed", failure);
+        }
     }
 
     /**
      * @param failure what ended a response
      * @return the error it records: the failure's code, else {@code upstream_error} for a provider's failure and
-     *         {@code server_error} for the service's own
+     *         {@code internal_error} for the service's own (as the HTTP error for it says)
      */
     public static TurnError recorded(Throwable failure) {
-        String message = message(failure);
         String code = failure instanceof KaiwaException k
                 ? k.code() != null ? k.code() : "upstream_error"
-                : "server_error";
-        return new TurnError(code, message);
+                : "internal_error";
+        return new TurnError(code, message(failure));
     }
 }

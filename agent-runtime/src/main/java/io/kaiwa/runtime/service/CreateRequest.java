@@ -92,7 +92,7 @@ public record CreateRequest(String model, List<Item> input, String instructions,
             // store: true is every provider's default, so only a false is sent.
             call = KaiwaJson.readOptions(forProvider, "").toBuilder().store(store ? null : false).build();
         } catch (InvalidPayloadException e) {
-            throw Errors.badRequest(e.path(), "Invalid " + e.path() + ": " + e.getMessage());
+            throw Errors.badRequest(e.path(), "Invalid request: " + e.getMessage());
         }
         return new CreateRequest(model, input, instructions, previousResponseId, store, stream, background, options,
                 call);

@@ -150,7 +150,7 @@ public final class ResponseRun {
 
     /**
      * Ends the run failed: also after it ended with its turn, when what failed was keeping that end. Counted once
-     * however it ended.
+     * however it ended; a failure of the service itself is logged here.
      *
      * @param failure what went wrong
      * @return the record, failed
@@ -159,6 +159,17 @@ public final class ResponseRun {
         count(ResponseStatus.FAILED.wire(), Usage.ZERO);
         ended = true;
         return failed(record, failure);
+    }
+
+    /**
+     * Counts the run as failed when its failure is passed on to the client as an HTTP error instead of a response
+     * (the provider refused it before anything was sent): nothing is recorded, and the error mapper logs it.
+     *
+     * @param failure what went wrong
+     */
+    public void refused(Throwable failure) {
+        count(ResponseStatus.FAILED.wire(), Usage.ZERO);
+        ended = true;
     }
 
     /**
@@ -183,10 +194,11 @@ public final class ResponseRun {
 
     /**
      * @param record a response that could not run (or ran and failed)
-     * @param failure why
+     * @param failure why; logged when it is a failure of the service itself
      * @return the record, failed with the error the failure records
      */
     public static ResponseRecord failed(ResponseRecord record, Throwable failure) {
+        Errors.logOwn(failure);
         TurnError error = Errors.recorded(failure);
         record.status = ResponseStatus.FAILED;
         record.error = Records.json(error);

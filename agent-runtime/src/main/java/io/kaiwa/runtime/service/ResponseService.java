@@ -35,7 +35,7 @@ public class ResponseService {
      */
     public Uni<ResponseRecord> create(String tenant, CreateRequest request) {
         return lifecycle.prepare(tenant, request, ResponseRun.Mode.SYNC).chain(run -> run.send()
-                .onFailure().invoke(run::fail)
+                .onFailure().invoke(run::refused)
                 .map(run::end)
                 .chain(finished -> keep(run, finished)));
     }
@@ -51,7 +51,7 @@ public class ResponseService {
     public Uni<Multi<String>> stream(String tenant, CreateRequest request) {
         return lifecycle.prepare(tenant, request, ResponseRun.Mode.STREAM).chain(run -> Streams
                 .firstThenRest(run.stream())
-                .onFailure().invoke(run::fail)
+                .onFailure().invoke(run::refused)
                 .map(events -> frames(run, events)));
     }
 

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.persistence.ResponseStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -33,6 +34,9 @@ public class EventSignals {
     @Inject
     Vertx vertx;
 
+    @Inject
+    KaiwaConfig config;
+
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
     String url;
 
@@ -43,39 +47,58 @@ public class EventSignals {
     Optional<String> password;
 
     private final Map<String, Set<Runnable>> waiting = new ConcurrentHashMap<>();
-    private PgSubscriber subscriber;
+    private PgConnectOptions options;
+    private volatile PgSubscriber subscriber;
+    private volatile boolean stopping;
+    private int failedConnects;
 
     void start(@Observes StartupEvent event) {
         // Several URLs may be configured (fail-over): the listener follows the first, as the pool starts with it.
-        PgConnectOptions options = PgConnectOptions.fromUri(url.split(",")[0].trim()
-                .replaceFirst("^vertx-reactive:", ""));
+        options = PgConnectOptions.fromUri(url.split(",")[0].trim().replaceFirst("^vertx-reactive:", ""));
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1_000L);
-        subscriber.channel(ResponseStore.EVENTS_CHANNEL).handler(this::signal).subscribeHandler(listening -> {
+        listen();
+    }
+
+    /**
+     * Connects a subscriber. Once connected, it reconnects by itself when the connection drops; a first connection
+     * that fails is not retried by Vert.x's subscriber, so each attempt gets a new one.
+     */
+    private void listen() {
+        if (stopping) {
+            return;
+        }
+        PgSubscriber attempt = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1_000L);
+        attempt.channel(ResponseStore.EVENTS_CHANNEL).handler(this::signal).subscribeHandler(listening -> {
+            failedConnects = 0;
             // A connection cut (the database restarting, or stopping before the service) is reconnected by the
             // subscriber; without a handler of its own Vert.x prints it as an unhandled failure.
-            var connection = subscriber.actualConnection();
+            var connection = attempt.actualConnection();
             if (connection != null) {
                 connection.exceptionHandler(failure -> LOG.debugf("the connection listening for stored events "
                         + "failed: %s", failure));
             }
         });
-        connect();
-    }
-
-    private void connect() {
-        subscriber.connect().onFailure(failure -> {
-            LOG.debugf("not listening for stored events yet (%s); trying again in a second", failure);
-            if (!subscriber.closed()) {
-                vertx.setTimer(1_000, id -> connect());
+        subscriber = attempt;
+        attempt.connect().onFailure(failure -> {
+            if (failedConnects++ == 0) {
+                LOG.warnf("not listening for stored events (%s): followers of background streams look at the "
+                        + "database every %s instead; trying again every second", failure,
+                        config.tasks()
+                                .followCheck());
+            }
+            attempt.close();
+            if (!stopping) {
+                vertx.setTimer(1_000, id -> listen());
             }
         });
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (subscriber != null) {
-            subscriber.close();
+        stopping = true;
+        PgSubscriber current = subscriber;
+        if (current != null) {
+            current.close();
         }
     }
 

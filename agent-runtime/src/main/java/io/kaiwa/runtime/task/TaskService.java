@@ -56,8 +56,8 @@ public class TaskService {
      * (immediately when the worker runs on this instance).
      *
      * @param r a response of the caller's tenant
-     * @return when the cancel is recorded
-     * @throws io.kaiwa.core.exception.InvalidRequestException when the response was not a background one
+     * @return when the cancel is recorded; fails with an {@link io.kaiwa.core.exception.InvalidRequestException}
+     *         when the response was not a background one
      */
     public Uni<Void> cancel(ResponseRecord r) {
         if (!r.background) {

@@ -143,6 +143,10 @@ final class ChatOptions {
             g.writeStringField("name", f.name());
             g.writeEndObject();
             g.writeEndObject();
+        } else if (c instanceof ToolChoice.Other o && o.type().equals("function")
+                && o.fields().get("name") != null && o.fields().get("name").isTextual()) {
+            // A function choice with fields of its own: Chat Completions takes only the name, nested.
+            writeToolChoice(g, ToolChoice.function(o.fields().get("name").textValue()));
         } else if (c instanceof ToolChoice.Other o) {
             g.writeStartObject();
             g.writeStringField("type", o.type());
