@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.agent.AgentLoop;
 import io.kaiwa.runtime.agent.ToolLimits;
@@ -113,7 +114,7 @@ public class ResponseLifecycle {
         }
         ResponseRecord last = history.get(history.size() - 1);
         if (!last.status.isFinal()) {
-            throw new io.kaiwa.core.exception.InvalidRequestException("Previous response with id '" + id
+            throw new InvalidRequestException("Previous response with id '" + id
                     + "' is still " + last.status.wire() + "; continue it once it has finished.", 400,
                     "previous_response_not_finished", "previous_response_id", null);
         }
