@@ -62,6 +62,14 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.providers.nokey.api-key-variable", "NOKEY_API_KEY"),
                 Map.entry("kaiwa.providers.nokey.models", "nokey-model"),
                 Map.entry("kaiwa.default-provider", "chat"),
+                // A model the catalogue does not know, described and priced here (routed to chat by chat-*).
+                Map.entry("kaiwa.models.chat-priced.context-window", "8192"),
+                Map.entry("kaiwa.models.chat-priced.max-output-tokens", "1024"),
+                Map.entry("kaiwa.models.chat-priced.price.input", "1"),
+                Map.entry("kaiwa.models.chat-priced.price.cached-input", "0.1"),
+                Map.entry("kaiwa.models.chat-priced.price.output", "2"),
+                // A catalogue model, overridden here.
+                Map.entry("kaiwa.models.qwen-flash.max-output-tokens", "2048"),
                 // Followers of a stored stream must be woken by notifications: a test that relied on the periodic
                 // look at the database would take a minute.
                 Map.entry("kaiwa.tasks.follow-check", "60s"));

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
@@ -16,6 +17,7 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnError;
 import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
+import io.kaiwa.core.catalogue.Cost;
 import io.kaiwa.core.context.LastTurnsPolicy;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.event.ToolCallPhase;
@@ -56,7 +58,9 @@ public final class AgentLoop {
     private final List<Item> output = new ArrayList<>();
     private final List<Item> transcript = new ArrayList<>();
     private final ToolBudget budget;
+    private final Function<Usage, Cost> prices;
     private Usage usage = Usage.ZERO;
+    private Cost cost;
     private int steps;
     private boolean ranTools;
     private Instant startedAt;
@@ -72,13 +76,15 @@ public final class AgentLoop {
      * @param input the response's input items
      * @param truncate {@code truncation: auto}: when the provider finds the context too long, leave out the oldest
      *        half of the history and try again, down to none
+     * @param prices what one model call's usage costs; answers {@code null} when the model's prices are not known
      */
     public AgentLoop(ToolPlan plan, ModelAdapter adapter, ToolRunner tools, ToolLimits limits,
-            List<Item> input, boolean truncate) {
+            List<Item> input, boolean truncate, Function<Usage, Cost> prices) {
         this.plan = plan;
         this.adapter = adapter;
         this.limits = limits;
         this.budget = new ToolBudget(plan, tools, limits);
+        this.prices = prices;
         this.input = input;
         this.truncate = truncate;
     }
@@ -111,6 +117,22 @@ public final class AgentLoop {
             begin();
             return streamStep(conversation, input);
         });
+    }
+
+    /**
+     * @param turn the response's turn, as {@link #send} or {@link #stream} ended it
+     * @return what its model calls cost, each priced by its own input length (a price tier is per request), or
+     *         {@code null} when the model's prices are not known
+     */
+    public Cost cost(Turn turn) {
+        return ranTools ? cost : prices.apply(turn.usage());
+    }
+
+    private void price(Usage callUsage) {
+        Cost c = prices.apply(callUsage);
+        if (c != null) {
+            cost = cost == null ? c : cost.plus(c);
+        }
     }
 
     /** @return what the model saw, when tools ran here: its calls and their outputs; else {@code null} */
@@ -298,6 +320,7 @@ public final class AgentLoop {
     private List<Item> record(Turn turn, List<ToolCall> local, List<ToolRun> runs) {
         ranTools = true;
         usage = usage.plus(turn.usage());
+        price(turn.usage());
         // A provider hosting some tools counts their calls; they count against the response's limit too.
         budget.countHosted(turn.usage().totalToolCalls());
         List<Item> shown = new ArrayList<>(turn.output());
@@ -346,6 +369,7 @@ public final class AgentLoop {
         }
         if (!recorded) {
             usage = usage.plus(last.usage());
+            price(last.usage());
             List<Item> shown = new ArrayList<>(last.output());
             List<Item> seen = new ArrayList<>(last.output());
             for (int i = unrun.size() - 1; i >= 0; i--) {

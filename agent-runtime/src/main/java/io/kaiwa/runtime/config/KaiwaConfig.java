@@ -1,5 +1,6 @@
 package io.kaiwa.runtime.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,12 @@ public interface KaiwaConfig {
 
     /** @return the model providers by name ({@code kaiwa.providers.<name>.*}) */
     Map<String, Provider> providers();
+
+    /**
+     * @return what Kaiwa should know of models beyond its catalogue, or instead of it
+     *         ({@code kaiwa.models.<name>.*}): any model, Qwen or not
+     */
+    Map<String, Model> models();
 
     /** @return the provider asked for models no provider lists */
     @WithDefault("dashscope")
@@ -81,6 +88,64 @@ public interface KaiwaConfig {
         /** @return the longest silence inside a stream */
         @WithDefault("2m")
         Duration idleTimeout();
+    }
+
+    /**
+     * A model's entry in the catalogue: each setting given replaces the catalogue's figure for that model (a model
+     * the catalogue does not know starts from nothing known: multi-turn, text in and out).
+     */
+    interface Model {
+        /** @return input and output tokens together */
+        Optional<Integer> contextWindow();
+
+        /** @return the most input tokens a request may carry */
+        Optional<Integer> maxInputTokens();
+
+        /** @return the most tokens an answer may have */
+        Optional<Integer> maxOutputTokens();
+
+        /** @return what it takes: {@code text}, {@code image}, {@code audio}, {@code video} */
+        Optional<List<String>> input();
+
+        /** @return what it gives */
+        Optional<List<String>> output();
+
+        /** @return {@code none}, {@code optional} or {@code always} */
+        Optional<String> thinking();
+
+        /** @return whether its reasoning is sent back with the history: {@code omit} or {@code keep} */
+        Optional<String> reasoningReplay();
+
+        /** @return whether it holds a conversation; a single-turn model is sent only the new input */
+        Optional<Boolean> multiTurn();
+
+        /** @return whether the provider caches its prompt prefixes */
+        Optional<Boolean> contextCache();
+
+        /** @return its prices: given, they replace the catalogue's (one tier, whatever the input length) */
+        Price price();
+
+        /** @return the price of one call of a built-in tool the provider runs and bills, by tool */
+        Map<String, BigDecimal> toolCallPrice();
+    }
+
+    /** A model's prices per million tokens. */
+    interface Price {
+        /** @return the currency (ISO 4217) */
+        @WithDefault("USD")
+        String currency();
+
+        /** @return per million input tokens not read from the context cache */
+        Optional<BigDecimal> input();
+
+        /** @return per million input tokens read from the context cache (default: the input price) */
+        Optional<BigDecimal> cachedInput();
+
+        /** @return per million output tokens */
+        Optional<BigDecimal> output();
+
+        /** @return per million output tokens of an answer that thought (default: the output price) */
+        Optional<BigDecimal> thinkingOutput();
     }
 
     /** A provider's API style. */

@@ -120,6 +120,11 @@ public final class ResponseJson {
             g.writeNullField("usage");
         }
         g.writeNullField("user");
+        if (r.context != null) {
+            // Kaiwa's own: what it did to the context this response was sent (a single-turn model's history).
+            g.writeFieldName("x_context");
+            g.writeRawValue(r.context);
+        }
         g.writeFieldName("metadata");
         if (request.has("metadata")) {
             g.writeTree(request.get("metadata"));

@@ -37,6 +37,8 @@ public class ResponseRecord {
     /** What the model saw when Kaiwa ran built-in tools: their function calls and outputs; else {@code null}. */
     public String transcript;
     public String usage;
+    /** What context the response was sent, when Kaiwa changed it (a single-turn model); JSON, else {@code null}. */
+    public String context;
     public String error;
     @Column(name = "provider_key")
     public String providerKey;

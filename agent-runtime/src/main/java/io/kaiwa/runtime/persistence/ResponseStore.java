@@ -34,7 +34,7 @@ public class ResponseStore {
     private static final String COLUMNS = "id, tenant, status, model, provider, previous_response_id, created_at, "
             + "completed_at, background, request, input, output, transcript, usage, error, provider_key, "
             + "provider_response_id, "
-            + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence";
+            + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence, context";
 
     /** Follows previous_response_id up from a response, oldest first, in one round trip however long the chain. */
     private static final String CHAIN = "WITH RECURSIVE chain AS (SELECT r.*, 0 AS depth FROM kaiwa_response r "
@@ -180,10 +180,12 @@ public class ResponseStore {
     public Uni<Boolean> finishTask(ResponseRecord r, String owner, List<EventRecord> events) {
         return sessions.withTransaction(s -> s.createNativeQuery("UPDATE kaiwa_response SET status = :status, "
                 + "output = :output, transcript = :transcript, usage = :usage, error = :error, completed_at = :completed, "
+                + "context = :context, "
                 + "provider_key = :pkey, provider_response_id = :pid, provider_expires_at = :pexp, "
                 + "next_sequence = :next, lease_owner = NULL, lease_until = NULL WHERE id = :id AND lease_owner = "
                 + ":owner").setParameter("status", r.status.wire()).setParameter("output", r.output)
-                .setParameter("transcript", r.transcript).setParameter("usage", r.usage).setParameter("error", r.error)
+                .setParameter("transcript", r.transcript).setParameter("usage", r.usage)
+                .setParameter("context", r.context).setParameter("error", r.error)
                 .setParameter("completed", r.completedAt).setParameter("pkey", r.providerKey)
                 .setParameter("pid", r.providerResponseId).setParameter("pexp", r.providerExpiresAt)
                 .setParameter("next", r.nextSequence).setParameter("id", r.id).setParameter("owner", owner)

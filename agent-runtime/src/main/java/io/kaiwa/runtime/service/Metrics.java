@@ -13,6 +13,7 @@ import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.Usage;
+import io.kaiwa.core.catalogue.Cost;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.options.RequestOptions;
@@ -92,6 +93,20 @@ public class Metrics {
         return timers.computeIfAbsent(provider.name() + '\n' + call, k -> Timer.builder("kaiwa.upstream.duration")
                 .description("One call to the provider, from the request to the end of its answer")
                 .tags("provider", provider.name(), "call", call).publishPercentileHistogram().register(registry));
+    }
+
+    /**
+     * @param tenant whose response it was
+     * @param model the model asked (as the catalogue names it)
+     * @param cost what it cost
+     */
+    public void cost(String tenant, String model, Cost cost) {
+        if (cost.total().signum() > 0) {
+            counters.computeIfAbsent("c\n" + tenant + '\n' + model + '\n' + cost.currency(), k -> Counter.builder(
+                    "kaiwa.cost").description("What responses cost, from their usage and the model catalogue's prices")
+                    .baseUnit(cost.currency()).tags("tenant", tenant, "model", model, "currency", cost.currency())
+                    .register(registry)).increment(cost.total().doubleValue());
+        }
     }
 
     private void tokens(Provider provider, String kind, long count) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.catalogue.ModelInfo;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.agent.AgentLoop;
@@ -27,6 +28,7 @@ import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStatus;
 import io.kaiwa.runtime.persistence.ResponseStore;
+import io.kaiwa.runtime.provider.Models;
 import io.kaiwa.runtime.provider.Provider;
 import io.kaiwa.runtime.provider.Providers;
 import io.kaiwa.runtime.tools.LocalTools;
@@ -44,6 +46,9 @@ public class ResponseLifecycle {
 
     @Inject
     Providers providers;
+
+    @Inject
+    Models models;
 
     @Inject
     Metrics metrics;
@@ -82,8 +87,9 @@ public class ResponseLifecycle {
             ToolLimits limits = ToolLimits.of(config.tools());
             ToolPlan plan = ToolPlan.of(provider, request.callOptions(), localTools, limits);
             ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
+            ModelInfo model = models.info(request.model());
             var loop = new AgentLoop(plan, adapter, localTools, limits, request.input(),
-                    "auto".equals(request.options().path("truncation").asText()));
+                    "auto".equals(request.options().path("truncation").asText()), model::cost);
             Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
                     ? Uni.createFrom().item(List.of())
                     : store.chain(tenant, request.previousResponseId());
@@ -92,11 +98,19 @@ public class ResponseLifecycle {
                     checkContinuable(request.previousResponseId(), history);
                 }
                 var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
-                for (ResponseRecord r : history) {
-                    conversation.addTurn(Records.turn(r));
-                }
                 ResponseRecord record = existing != null ? existing : newRecord(tenant, request, provider);
-                return new ResponseRun(request, provider, loop, conversation.build(), record, mode, metrics);
+                if (model.multiTurn()) {
+                    for (ResponseRecord r : history) {
+                        conversation.addTurn(Records.turn(r));
+                    }
+                } else {
+                    // The model answers one input at a time (Qwen-VL-OCR, the captioners): the history is kept
+                    // for later turns with other models, not sent to this one; the response says so.
+                    record.context = Records.singleTurnContext(history.size());
+                }
+                ResponseRecord previous = history.isEmpty() ? null : history.get(history.size() - 1);
+                return new ResponseRun(request, provider, model, loop, conversation.build(), record, mode, metrics,
+                        Records.chainCost(previous));
             });
         });
     }

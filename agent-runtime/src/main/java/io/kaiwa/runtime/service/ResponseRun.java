@@ -8,6 +8,8 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnError;
 import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
+import io.kaiwa.core.catalogue.Cost;
+import io.kaiwa.core.catalogue.ModelInfo;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.runtime.agent.AgentLoop;
@@ -45,19 +47,23 @@ public final class ResponseRun {
 
     private final CreateRequest request;
     private final Provider provider;
+    private final ModelInfo model;
     private final AgentLoop loop;
     private final Conversation conversation;
     private final ResponseRecord record;
     private final Mode mode;
     private final Metrics metrics;
     private final OpenAiEvents events;
+    private final Records.ChainTotal chainCostBefore;
     private boolean ended;
     private boolean counted;
 
-    ResponseRun(CreateRequest request, Provider provider, AgentLoop loop, Conversation conversation,
-            ResponseRecord record, Mode mode, Metrics metrics) {
+    ResponseRun(CreateRequest request, Provider provider, ModelInfo model, AgentLoop loop, Conversation conversation,
+            ResponseRecord record, Mode mode, Metrics metrics, Records.ChainTotal chainCostBefore) {
         this.request = request;
         this.provider = provider;
+        this.model = model;
+        this.chainCostBefore = chainCostBefore;
         this.loop = loop;
         this.conversation = conversation;
         this.record = record;
@@ -137,7 +143,11 @@ public final class ResponseRun {
         record.output = Records.json(OutputItems.withIds(turn.output(), events.itemIds()));
         List<Item> transcript = loop.transcript();
         record.transcript = transcript == null ? null : Records.json(transcript);
-        record.usage = Records.json(turn.usage());
+        Cost cost = loop.cost(turn);
+        record.usage = Records.json(turn.usage(), cost, chainCostBefore);
+        if (cost != null) {
+            metrics.cost(record.tenant, model.name(), cost);
+        }
         record.error = turn.error() == null ? null : Records.json(turn.error());
         record.completedAt = Instant.now();
         if (turn.providerResponse() != null && turn.status() != TurnStatus.FAILED) {

@@ -2,6 +2,7 @@ package io.kaiwa.runtime.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.Usage;
+import io.kaiwa.core.catalogue.PriceTier;
+import io.kaiwa.core.catalogue.Pricing;
 import io.kaiwa.core.context.ContextWindow;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.ContextWindowExceededException;
@@ -69,7 +73,7 @@ class AgentLoopTest {
 
     static AgentLoop loop(FakeModel model, ToolRunner tools, String options, ToolLimits limits) {
         ToolPlan plan = ToolPlan.of(CHAT, options(options), tools, limits);
-        return new AgentLoop(plan, model, tools, limits, INPUT, false);
+        return new AgentLoop(plan, model, tools, limits, INPUT, false, usage -> null);
     }
 
     @Nested
@@ -186,12 +190,29 @@ class AgentLoopTest {
                 .answers(MessageItem.assistant("ok"));
         ToolPlan plan = ToolPlan.of(CHAT, RequestOptions.none(), new Searches(), LIMITS);
 
-        Turn turn = new AgentLoop(plan, model, new Searches(), LIMITS, INPUT, true).send(history).await()
+        Turn turn = new AgentLoop(plan, model, new Searches(), LIMITS, INPUT, true, usage -> null).send(history).await()
                 .atMost(WAIT);
 
         assertThat(turn.outputText()).isEqualTo("ok");
         Conversation retried = model.calls.get(1).conversation();
         assertThat(retried.contextPolicy().apply(ContextWindow.select(retried, INPUT)).history())
                 .extracting(Turn::outputText).containsExactly("a2", "a3");
+    }
+
+    @Test
+    void eachModelCallOfALoopIsPricedByItsOwnInputLength() {
+        var pricing = new Pricing("USD", List.of(new PriceTier(30_000L, BigDecimal.ONE, null, BigDecimal.ONE, null),
+                new PriceTier(null, BigDecimal.TEN, null, BigDecimal.TEN, null)), null);
+        var model = new FakeModel().answers(Usage.of(20_000, 0), search("c1", "東京"))
+                .answers(Usage.of(25_000, 1_000), MessageItem.assistant("晴れ"));
+        ToolPlan plan = ToolPlan.of(CHAT, options("{\"tools\":[{\"type\":\"web_search\"}]}"), new Searches(),
+                LIMITS);
+        var loop = new AgentLoop(plan, model, new Searches(), LIMITS, INPUT, false, pricing::cost);
+
+        Turn turn = loop.send(Conversation.create()).await().atMost(WAIT);
+
+        // 45,000 input tokens together would be the second tier; each call alone is the first.
+        assertThat(turn.usage().inputTokens()).isEqualTo(45_000);
+        assertThat(loop.cost(turn).total()).isEqualByComparingTo("0.046");
     }
 }

@@ -7,6 +7,8 @@ import java.util.function.Supplier;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
 import io.kaiwa.core.Turn;
+import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.Usage;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.KaiwaException;
 import io.kaiwa.core.item.Item;
@@ -29,6 +31,13 @@ final class FakeModel implements ModelAdapter {
     /** @param output the next call's output items @return this */
     FakeModel answers(Item... output) {
         answers.add(() -> Turn.completed(List.of(), List.of(output)));
+        return this;
+    }
+
+    /** @param usage what the next call used @param output its output items @return this */
+    FakeModel answers(Usage usage, Item... output) {
+        answers.add(() -> new Turn(null, List.of(), List.of(output), usage, null, TurnStatus.COMPLETED, null, null,
+                null, null));
         return this;
     }
 
