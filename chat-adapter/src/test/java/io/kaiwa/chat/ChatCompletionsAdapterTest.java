@@ -36,8 +36,10 @@ import io.kaiwa.core.content.InputText;
 import io.kaiwa.core.content.OutputText;
 import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ReasoningReplay;
+import io.kaiwa.core.context.RollingSummary;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.FunctionCallOutputItem;
 import io.kaiwa.core.item.Item;
@@ -408,6 +410,25 @@ class ChatCompletionsAdapterTest extends UpstreamTest {
 
             assertThat(adapter.tokenEstimator()).isSameAs(estimator);
             assertThat(((io.kaiwa.core.internal.context.DefaultTokenEstimator) estimator).factor()).isGreaterThan(1.0);
+        }
+    }
+
+    @Test
+    void aCompactedConversationSendsItsSummaryThenTheKeptTurnsThenTheInput() {
+        var c = Conversation.builder().instructions("短く").build()
+                .withTurn(Turn.completed(List.of(MessageItem.user("古い")), List.of(MessageItem.assistant("古い答え"))))
+                .withTurn(RollingSummary.compactionTurn(CompactionItem.of("田中さんは東京に住む",
+                        List.of(MessageItem.user("最近"), MessageItem.assistant("最近の答え"))), Usage.ZERO));
+        try (var adapter = adapter().build()) {
+            answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));
+
+            send(adapter, c, MessageItem.user("今"));
+
+            assertThat(sentBodies().get(0).get("messages")).isEqualTo(tree("""
+                    [{"role":"system","content":"短く"},
+                     {"role":"system","content":"Summary of the earlier part of this conversation:\\n\\n田中さんは東京に住む"},
+                     {"role":"user","content":"最近"},{"role":"assistant","content":"最近の答え"},
+                     {"role":"user","content":"今"}]"""));
         }
     }
 

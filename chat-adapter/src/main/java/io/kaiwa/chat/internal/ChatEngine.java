@@ -25,6 +25,7 @@ import io.kaiwa.core.http.HttpRequest;
 import io.kaiwa.core.http.HttpResponse;
 import io.kaiwa.core.http.UpstreamClient;
 import io.kaiwa.core.http.UpstreamErrors;
+import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.RequestOptions;
@@ -148,7 +149,8 @@ public final class ChatEngine {
         String model = settings.checkTurn(conversation, input);
         ChatOptions.check(options);
         ContextWindow window = settings.contextPolicy().apply(ContextWindow.select(conversation, input));
-        List<Item> items = window.items(settings.reasoningReplay().apply(model));
+        // A chat API keeps no compaction items: the summary goes as a system message, the kept items as they are.
+        List<Item> items = CompactionItem.expand(window.items(settings.reasoningReplay().apply(model)), false);
         var body = BodyBuffer.sizedBy(bodySizeHint);
         try (JsonGenerator g = KaiwaJson.factory().createGenerator(body)) {
             wire.writeBody(g, settings, model, window.instructions(), items, options, stream);

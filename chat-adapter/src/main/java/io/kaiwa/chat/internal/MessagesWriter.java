@@ -16,6 +16,7 @@ import io.kaiwa.core.content.OutputText;
 import io.kaiwa.core.content.Refusal;
 import io.kaiwa.core.content.UnknownContent;
 import io.kaiwa.core.item.CodeInterpreterCallItem;
+import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.FunctionCallOutputItem;
 import io.kaiwa.core.item.Item;
@@ -105,7 +106,9 @@ public final class MessagesWriter {
                 g.writeStringField("content", o.output());
                 g.writeEndObject();
             } else if (item instanceof WebSearchCallItem || item instanceof WebExtractorCallItem
-                    || item instanceof CodeInterpreterCallItem || item instanceof UnknownItem) {
+                    || item instanceof CodeInterpreterCallItem || item instanceof UnknownItem
+                    || item instanceof CompactionItem) {
+                // A compaction item is expanded before (ChatEngine); one known only in its opaque form is unreadable.
                 continue;
             } else {
                 throw new AssertionError(item);

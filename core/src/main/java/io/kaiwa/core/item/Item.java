@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * dropped.
  */
 public sealed interface Item permits MessageItem, ReasoningItem, FunctionCallItem, FunctionCallOutputItem,
-        WebSearchCallItem, WebExtractorCallItem, CodeInterpreterCallItem, UnknownItem {
+        WebSearchCallItem, WebExtractorCallItem, CodeInterpreterCallItem, CompactionItem, UnknownItem {
 
     /** @return the wire discriminator, e.g. {@code "function_call"}; {@code null} only for an untyped unknown item */
     String type();

@@ -31,6 +31,7 @@ import io.kaiwa.core.http.BodyBuffer;
 import io.kaiwa.core.http.HttpRequest;
 import io.kaiwa.core.http.UpstreamClient;
 import io.kaiwa.core.http.UpstreamErrors;
+import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.RequestOptions;
@@ -245,6 +246,8 @@ public final class ResponsesEngine {
             instructions = window.instructions();
             items = window.items(settings.reasoningReplay().apply(plan.model));
         }
+        // Kaiwa's own compaction items go as their summary and kept items; another service's stay opaque for it.
+        items = CompactionItem.expand(items, true);
         var request = new ResponsesWire.Request(plan.model, instructions, previous, items, plan.store, stream,
                 plan.options, parameters);
         var body = BodyBuffer.sizedBy(bodySizeHint);

@@ -11,6 +11,7 @@ import io.kaiwa.core.content.OutputText;
 import io.kaiwa.core.content.Refusal;
 import io.kaiwa.core.content.UnknownContent;
 import io.kaiwa.core.item.CodeInterpreterCallItem;
+import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.FunctionCallOutputItem;
 import io.kaiwa.core.item.Item;
@@ -143,6 +144,11 @@ public final class DefaultTokenEstimator implements TokenEstimator {
             n += rawText(c.code());
             for (CodeInterpreterCallItem.Output o : c.outputs()) {
                 n += o instanceof CodeInterpreterCallItem.Logs l ? rawText(l.logs()) : IMAGE_TOKENS;
+            }
+        } else if (item instanceof CompactionItem c) {
+            n += c.summary() != null ? rawText(c.summary()) : rawText(c.encryptedContent());
+            for (Item kept : c.kept()) {
+                n += rawItem(kept);
             }
         } else if (item instanceof UnknownItem u) {
             n += rawText(u.raw().toString());

@@ -6,6 +6,7 @@ import static io.kaiwa.core.json.JsonFields.count;
 import static io.kaiwa.core.json.JsonFields.extra;
 import static io.kaiwa.core.json.JsonFields.hasOnly;
 import static io.kaiwa.core.json.JsonFields.index;
+import static io.kaiwa.core.json.JsonFields.missing;
 import static io.kaiwa.core.json.JsonFields.object;
 import static io.kaiwa.core.json.JsonFields.optionalArray;
 import static io.kaiwa.core.json.JsonFields.optionalInt;
@@ -38,6 +39,7 @@ import io.kaiwa.core.content.UnknownContent;
 import io.kaiwa.core.content.UrlCitation;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.item.CodeInterpreterCallItem;
+import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.FunctionCallOutputItem;
 import io.kaiwa.core.item.Item;
@@ -66,6 +68,7 @@ public final class ItemReader {
     private static final Set<String> WEB_EXTRACTOR = Set.of("type", "id", "status", "goal", "urls", "output");
     private static final Set<String> CODE_INTERPRETER = Set.of("type", "id", "status", "code", "container_id",
             "outputs");
+    private static final Set<String> COMPACTION = Set.of("type", "id", "encrypted_content", "x_summary", "x_kept");
     private static final Set<String> TEXT = Set.of("type", "text");
     private static final Set<String> OUTPUT_TEXT = Set.of("type", "text", "annotations");
     private static final Set<String> IMAGE = Set.of("type", "image_url", "file_id", "detail");
@@ -103,6 +106,7 @@ public final class ItemReader {
                     string(o, "goal", path), strings(optionalArray(o, "urls", path), child(path, "urls")),
                     string(o, "output", path), extra(o, WEB_EXTRACTOR));
             case "code_interpreter_call" -> codeInterpreter(o, path);
+            case "compaction" -> compaction(o, path);
             default -> new UnknownItem(type, o);
         };
     }
@@ -119,6 +123,19 @@ public final class ItemReader {
             items.add(item(a.get(i), index(path, i)));
         }
         return items;
+    }
+
+    /** The summary and kept items are Kaiwa's own fields ({@code x_summary}, {@code x_kept}), written in the clear. */
+    private static Item compaction(ObjectNode o, String path) {
+        String summary = string(o, "x_summary", path);
+        String encrypted = string(o, "encrypted_content", path);
+        if (summary == null && encrypted == null) {
+            throw missing(child(path, "encrypted_content"));
+        }
+        ArrayNode kept = optionalArray(o, "x_kept", path);
+        return new CompactionItem(string(o, "id", path), summary, kept == null
+                ? List.of()
+                : items(kept, child(path, "x_kept")), encrypted, extra(o, COMPACTION));
     }
 
     private static Item message(ObjectNode o, String path) {

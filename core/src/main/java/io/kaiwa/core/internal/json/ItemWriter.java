@@ -21,6 +21,7 @@ import io.kaiwa.core.content.UnknownAnnotation;
 import io.kaiwa.core.content.UnknownContent;
 import io.kaiwa.core.content.UrlCitation;
 import io.kaiwa.core.item.CodeInterpreterCallItem;
+import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.FunctionCallItem;
 import io.kaiwa.core.item.FunctionCallOutputItem;
 import io.kaiwa.core.item.Item;
@@ -80,6 +81,22 @@ public final class ItemWriter {
             g.writeStringField("output", o.output());
             optional(g, "status", o.status());
             extra(g, o.extra());
+            g.writeEndObject();
+        } else if (item instanceof CompactionItem c) {
+            g.writeStartObject();
+            g.writeStringField("type", "compaction");
+            optional(g, "id", c.id());
+            optional(g, "encrypted_content", c.encryptedContent());
+            if (c.summary() != null) {
+                // Kaiwa's own fields: a compaction held in the clear (a library user's) round-trips whole.
+                g.writeStringField("x_summary", c.summary());
+                g.writeArrayFieldStart("x_kept");
+                for (Item kept : c.kept()) {
+                    item(g, kept);
+                }
+                g.writeEndArray();
+            }
+            extra(g, c.extra());
             g.writeEndObject();
         } else if (item instanceof ReasoningItem r) {
             reasoning(g, r);
