@@ -2,13 +2,13 @@ package io.kaiwa.runtime.agent;
 
 import io.kaiwa.core.event.StreamEvent;
 
-/** One model call's stream events placed in the response's output, which earlier model calls began. */
-final class StepEvents {
+/** One model call's stream events placed in the response's output, which earlier items (calls, a compaction) began. */
+public final class StepEvents {
     private StepEvents() {
     }
 
     /** @return the output index an event is about, or -1 for events about the whole turn */
-    static int indexOf(StreamEvent e) {
+    public static int indexOf(StreamEvent e) {
         if (e instanceof StreamEvent.TextDelta d) {
             return d.outputIndex();
         }
@@ -28,7 +28,7 @@ final class StepEvents {
     }
 
     /** @return the event with its output index moved past the {@code base} items before it */
-    static StreamEvent shift(StreamEvent e, int base) {
+    public static StreamEvent shift(StreamEvent e, int base) {
         if (base == 0) {
             return e;
         }

@@ -21,13 +21,17 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.common.Errors;
 import io.kaiwa.runtime.openai.ResponseJson;
 import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStore;
+import io.kaiwa.runtime.service.CompactRequest;
+import io.kaiwa.runtime.service.ResponseLifecycle;
 import io.kaiwa.runtime.stream.StoredEvents;
 import io.kaiwa.runtime.task.TaskService;
 import io.smallrye.mutiny.Multi;
@@ -44,6 +48,9 @@ public class ResponsesResource {
 
     @Inject
     TaskService tasks;
+
+    @Inject
+    ResponseLifecycle lifecycle;
 
     @Inject
     ResponseStore store;
@@ -90,6 +97,30 @@ public class ResponsesResource {
             });
         }).onFailure().recoverWithItem(Reply::error);
         return RestMulti.fromUniResponse(reply, Reply::body, Reply::headers, Reply::status);
+    }
+
+    /**
+     * Compacts a conversation now: its older part folded into a summary, sealed in a {@code compaction} item to pass
+     * back as input in place of what it stands for. Nothing is stored.
+     *
+     * @param rc the request
+     * @param body {@code {"model", "input", "previous_response_id", "instructions"}}
+     * @return {@code {"object":"response.compaction","output":[...],"usage":{...}}}
+     */
+    @POST
+    @Path("/compact")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> compact(RoutingContext rc, String body) {
+        return Uni.createFrom().deferred(() -> {
+            JsonNode tree;
+            try {
+                tree = body == null || body.isBlank() ? null : KaiwaJson.parse(body);
+            } catch (InvalidPayloadException e) {
+                throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
+            }
+            return lifecycle.compact(ApiKeyAuth.tenant(rc), CompactRequest.parse(tree));
+        }).map(c -> ok(ResponseJson.compaction(c.id(), c.model(), c.createdAt(), c.item(), c.usageJson())))
+                .onFailure().recoverWithItem(ResponsesResource::error);
     }
 
     /**

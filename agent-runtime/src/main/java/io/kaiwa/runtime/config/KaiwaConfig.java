@@ -22,6 +22,9 @@ public interface KaiwaConfig {
      */
     Map<String, Model> models();
 
+    /** @return how the service keeps long conversations inside the model's window */
+    Context context();
+
     /** @return the provider asked for models no provider lists */
     @WithDefault("dashscope")
     String defaultProvider();
@@ -43,6 +46,27 @@ public interface KaiwaConfig {
 
     /** @return where the embedded PostgreSQL keeps its data (default {@code ./kaiwa-data}); read before Quarkus starts */
     Optional<String> dataDir();
+
+    /** How long conversations are kept inside the model's window. */
+    interface Context {
+        /**
+         * @return whether a request is compacted when it passes the threshold, unless it says otherwise
+         *         ({@code context_management}); needs the model's window (the catalogue's, or the model's own
+         *         {@code compact-threshold})
+         */
+        @WithDefault("true")
+        boolean compaction();
+
+        /** @return the default threshold, as a share of the model's context window (or of its max input) */
+        @WithDefault("0.7")
+        double threshold();
+
+        /**
+         * @return the key that seals compaction items (32 bytes, base64); none: the first instance makes one and keeps
+         *         it in the database for every instance
+         */
+        Optional<String> key();
+    }
 
     /** An external PostgreSQL instead of the embedded one. */
     interface Database {
@@ -88,6 +112,12 @@ public interface KaiwaConfig {
         /** @return the longest silence inside a stream */
         @WithDefault("2m")
         Duration idleTimeout();
+
+        /**
+         * @return the model that writes a compaction's summary for this provider's conversations (a cheap, fast one);
+         *         none: the conversation's own model
+         */
+        Optional<String> summarizerModel();
     }
 
     /**
@@ -121,6 +151,9 @@ public interface KaiwaConfig {
 
         /** @return whether the provider caches its prompt prefixes */
         Optional<Boolean> contextCache();
+
+        /** @return past how many input tokens a request to it is compacted (default: a share of its window) */
+        Optional<Integer> compactThreshold();
 
         /** @return its prices: given, they replace the catalogue's (one tier, whatever the input length) */
         Price price();

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStatus;
@@ -133,6 +134,36 @@ public final class ResponseJson {
             g.writeEndObject();
         }
         g.writeEndObject();
+    }
+
+    /**
+     * @param id the compaction response's id
+     * @param model the model
+     * @param createdAt when it was made
+     * @param item the compaction item, or {@code null} when there was nothing to fold
+     * @param usage its usage JSON
+     * @return {@code POST /v1/responses/compact}'s answer: {@code {"object":"response.compaction","output":[...]}}
+     */
+    public static String compaction(String id, String model, java.time.Instant createdAt, Item item, String usage) {
+        var out = new StringWriter(512);
+        try (JsonGenerator g = KaiwaJson.factory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", id);
+            g.writeStringField("object", "response.compaction");
+            g.writeNumberField("created_at", createdAt.getEpochSecond());
+            g.writeStringField("model", model);
+            g.writeArrayFieldStart("output");
+            if (item != null) {
+                KaiwaJson.writeItem(g, item);
+            }
+            g.writeEndArray();
+            g.writeFieldName("usage");
+            g.writeRawValue(usage);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     private static void echo(JsonGenerator g, JsonNode request, String field, String fallback) throws IOException {

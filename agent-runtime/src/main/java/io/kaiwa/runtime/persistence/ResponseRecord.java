@@ -39,6 +39,8 @@ public class ResponseRecord {
     public String usage;
     /** What context the response was sent, when Kaiwa changed it (a single-turn model); JSON, else {@code null}. */
     public String context;
+    /** Whether its output holds a compaction item, which stands for everything before it in its chain. */
+    public boolean compacted;
     public String error;
     @Column(name = "provider_key")
     public String providerKey;

@@ -34,13 +34,16 @@ public class ResponseStore {
     private static final String COLUMNS = "id, tenant, status, model, provider, previous_response_id, created_at, "
             + "completed_at, background, request, input, output, transcript, usage, error, provider_key, "
             + "provider_response_id, "
-            + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence, context";
+            + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence, context, compacted";
 
-    /** Follows previous_response_id up from a response, oldest first, in one round trip however long the chain. */
+    /**
+     * Follows previous_response_id up from a response, oldest first, in one round trip however long the chain, and
+     * no further than the latest response that holds a compaction: it stands for everything before it.
+     */
     private static final String CHAIN = "WITH RECURSIVE chain AS (SELECT r.*, 0 AS depth FROM kaiwa_response r "
             + "WHERE r.id = :id AND r.tenant = :tenant UNION ALL SELECT p.*, c.depth + 1 FROM kaiwa_response p "
-            + "JOIN chain c ON p.id = c.previous_response_id AND p.tenant = c.tenant WHERE c.depth < 100000) "
-            + "SELECT " + COLUMNS + " FROM chain ORDER BY depth DESC";
+            + "JOIN chain c ON p.id = c.previous_response_id AND p.tenant = c.tenant WHERE c.depth < 100000 "
+            + "AND NOT c.compacted) SELECT " + COLUMNS + " FROM chain ORDER BY depth DESC";
 
     /** The channel the store notifies when it has stored a response's events; the payload is the response id. */
     public static final String EVENTS_CHANNEL = "kaiwa_events";
@@ -180,12 +183,13 @@ public class ResponseStore {
     public Uni<Boolean> finishTask(ResponseRecord r, String owner, List<EventRecord> events) {
         return sessions.withTransaction(s -> s.createNativeQuery("UPDATE kaiwa_response SET status = :status, "
                 + "output = :output, transcript = :transcript, usage = :usage, error = :error, completed_at = :completed, "
-                + "context = :context, "
+                + "context = :context, compacted = :compacted, "
                 + "provider_key = :pkey, provider_response_id = :pid, provider_expires_at = :pexp, "
                 + "next_sequence = :next, lease_owner = NULL, lease_until = NULL WHERE id = :id AND lease_owner = "
                 + ":owner").setParameter("status", r.status.wire()).setParameter("output", r.output)
                 .setParameter("transcript", r.transcript).setParameter("usage", r.usage)
-                .setParameter("context", r.context).setParameter("error", r.error)
+                .setParameter("context", r.context).setParameter("compacted", r.compacted)
+                .setParameter("error", r.error)
                 .setParameter("completed", r.completedAt).setParameter("pkey", r.providerKey)
                 .setParameter("pid", r.providerResponseId).setParameter("pexp", r.providerExpiresAt)
                 .setParameter("next", r.nextSequence).setParameter("id", r.id).setParameter("owner", owner)

@@ -27,10 +27,12 @@ import io.kaiwa.runtime.config.KaiwaConfig;
 @ApplicationScoped
 public class Models {
     private final ModelCatalogue catalogue;
+    private final KaiwaConfig config;
 
     /** @param config the service's settings */
     @Inject
     public Models(KaiwaConfig config) {
+        this.config = config;
         ModelCatalogue c = ModelCatalogue.builtIn();
         for (Map.Entry<String, KaiwaConfig.Model> e : config.models().entrySet()) {
             try {
@@ -55,6 +57,25 @@ public class Models {
      */
     public ModelInfo info(String model) {
         return catalogue.info(model);
+    }
+
+    /**
+     * @param model a model name as a request gives it
+     * @return past how many input tokens a request to it is compacted: its {@code compact-threshold}, else
+     *         {@code kaiwa.context.threshold} of its context window or max input, whichever is smaller; {@code null}
+     *         when neither is known
+     */
+    public Integer compactThreshold(String model) {
+        KaiwaConfig.Model own = config.models().get(model);
+        if (own != null && own.compactThreshold().isPresent()) {
+            return own.compactThreshold().get();
+        }
+        ModelInfo info = info(model);
+        Integer window = info.contextWindow();
+        if (info.maxInputTokens() != null && (window == null || info.maxInputTokens() < window)) {
+            window = info.maxInputTokens();
+        }
+        return window == null ? null : (int) (window * config.context().threshold());
     }
 
     private static ModelInfo merge(String name, ModelInfo base, KaiwaConfig.Model given) {

@@ -19,10 +19,12 @@ import io.kaiwa.runtime.config.KaiwaConfig;
  * @param hostedTools the built-in tools it runs itself
  * @param requestTimeout longest wait for an answer or a stream's first bytes
  * @param idleTimeout longest silence inside a stream
+ * @param summarizerModel the model that writes compaction summaries for its conversations, or {@code null} for the
+ *        conversation's own
  */
 public record Provider(String name, KaiwaConfig.Api api, String baseUrl, String apiKey, String apiKeyVariable,
         List<String> models, Duration responseTtl, Set<String> hostedTools, Duration requestTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout, String summarizerModel) {
 
     /** @return the key response ids from this provider are recorded with: stable across restarts */
     public String key() {

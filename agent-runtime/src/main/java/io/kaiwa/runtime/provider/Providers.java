@@ -50,7 +50,8 @@ public class Providers {
                         + " provider, so leave the setting out.");
             }
             var provider = new Provider(name, p.api(), p.baseUrl(), key, variable, p.models().orElse(List.of()),
-                    p.responseTtl(), Set.copyOf(hosted), p.requestTimeout(), p.idleTimeout());
+                    p.responseTtl(), Set.copyOf(hosted), p.requestTimeout(), p.idleTimeout(),
+                    p.summarizerModel().orElse(null));
             byName.put(name, provider);
             if (key != null) {
                 var transport = VertxHttpTransport.create(vertx, Duration.ofSeconds(10), 256);

@@ -14,6 +14,7 @@ import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.memory.ContextManagement;
 
 /**
  * A {@code POST /v1/responses} body, checked field by field: a wrong field is a 400 naming it.
@@ -28,13 +29,16 @@ import io.kaiwa.runtime.common.Errors;
  * @param options every other field as sent (tools, tool_choice, temperature, provider extras, ...), echoed in the
  *        response object
  * @param callOptions what the provider is asked for: the options but those Kaiwa handles itself ({@code metadata},
- *        kept with the response; {@code truncation}, done by Kaiwa), with {@code store: false} when it is
+ *        kept with the response; {@code truncation} and {@code context_management}, done by Kaiwa), with
+ *        {@code store: false} when it is
+ * @param context what the request asks of the context it is sent
  */
 public record CreateRequest(String model, List<Item> input, String instructions, String previousResponseId,
-        boolean store, boolean stream, boolean background, ObjectNode options, RequestOptions callOptions) {
+        boolean store, boolean stream, boolean background, ObjectNode options, RequestOptions callOptions,
+        ContextManagement context) {
 
     /** Options Kaiwa answers itself and never asks a provider for. */
-    private static final List<String> KAIWA_ONLY = List.of("metadata", "truncation");
+    private static final List<String> KAIWA_ONLY = List.of("metadata", "truncation", "context_management");
     /** Fields Kaiwa handles itself; everything else is an option. */
     private static final Set<String> OWN = Set.of("model", "input", "instructions", "previous_response_id", "store",
             "stream", "background", "conversation", "stream_options");
@@ -95,7 +99,7 @@ public record CreateRequest(String model, List<Item> input, String instructions,
             throw Errors.badRequest(e.path(), "Invalid request: " + e.getMessage());
         }
         return new CreateRequest(model, input, instructions, previousResponseId, store, stream, background, options,
-                call);
+                call, ContextManagement.parse(options.get("context_management")));
     }
 
     private static List<Item> input(JsonNode node) {

@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.Usage;
 import io.kaiwa.core.catalogue.ModelInfo;
 import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.agent.AgentLoop;
 import io.kaiwa.runtime.agent.ToolLimits;
@@ -25,6 +27,7 @@ import io.kaiwa.runtime.agent.ToolPlan;
 import io.kaiwa.runtime.common.Errors;
 import io.kaiwa.runtime.common.Ids;
 import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.memory.ContextManager;
 import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStatus;
 import io.kaiwa.runtime.persistence.ResponseStore;
@@ -51,6 +54,9 @@ public class ResponseLifecycle {
     Models models;
 
     @Inject
+    ContextManager context;
+
+    @Inject
     Metrics metrics;
 
     @Inject
@@ -68,7 +74,19 @@ public class ResponseLifecycle {
      *         unfinished
      */
     public Uni<ResponseRun> prepare(String tenant, CreateRequest request, ResponseRun.Mode mode) {
-        return prepare(tenant, request, null, mode);
+        return prepare(tenant, request, null, mode, true);
+    }
+
+    /**
+     * Checks a background request as {@link #prepare} would, without preparing its context (the worker that runs
+     * it does, so a summary is made once and only when it runs).
+     *
+     * @param tenant the caller's tenant
+     * @param request the checked request
+     * @return the run, to queue (not to run); fails as {@link #prepare} does
+     */
+    public Uni<ResponseRun> check(String tenant, CreateRequest request) {
+        return prepare(tenant, request, null, ResponseRun.Mode.BACKGROUND, false);
     }
 
     /**
@@ -77,41 +95,91 @@ public class ResponseLifecycle {
      */
     public Uni<ResponseRun> prepareTask(ResponseRecord task) {
         return Uni.createFrom().deferred(() -> prepare(task.tenant, storedRequest(task), task,
-                ResponseRun.Mode.BACKGROUND));
+                ResponseRun.Mode.BACKGROUND, true));
     }
 
     private Uni<ResponseRun> prepare(String tenant, CreateRequest request, ResponseRecord existing,
-            ResponseRun.Mode mode) {
+            ResponseRun.Mode mode, boolean manage) {
         return Uni.createFrom().deferred(() -> {
             Provider provider = providers.route(request.model());
             ToolLimits limits = ToolLimits.of(config.tools());
             ToolPlan plan = ToolPlan.of(provider, request.callOptions(), localTools, limits);
             ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
             ModelInfo model = models.info(request.model());
-            var loop = new AgentLoop(plan, adapter, localTools, limits, request.input(),
-                    "auto".equals(request.options().path("truncation").asText()), model::cost);
+            boolean truncate = "auto".equals(request.options().path("truncation").asText());
             Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
                     ? Uni.createFrom().item(List.of())
                     : store.chain(tenant, request.previousResponseId());
-            return chain.map(history -> {
+            return chain.chain(history -> {
                 if (request.previousResponseId() != null) {
                     checkContinuable(request.previousResponseId(), history);
                 }
                 var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
                 ResponseRecord record = existing != null ? existing : newRecord(tenant, request, provider);
+                ResponseRecord previous = history.isEmpty() ? null : history.get(history.size() - 1);
+                Uni<ContextManager.Managed> managed;
                 if (model.multiTurn()) {
                     for (ResponseRecord r : history) {
                         conversation.addTurn(Records.turn(r));
                     }
+                    managed = !manage
+                            ? Uni.createFrom().item(ContextManager.Managed.asIs(conversation.build(),
+                                    context.openInput(tenant, request.input())))
+                            : context.manage(tenant, request.model(), provider, adapter, request.context(),
+                                    conversation.build(), request.input());
                 } else {
                     // The model answers one input at a time (Qwen-VL-OCR, the captioners): the history is kept
                     // for later turns with other models, not sent to this one; the response says so.
                     record.context = Records.singleTurnContext(history.size());
+                    managed = Uni.createFrom().item(ContextManager.Managed.asIs(conversation.build(),
+                            context.openInput(tenant, request.input())));
                 }
-                ResponseRecord previous = history.isEmpty() ? null : history.get(history.size() - 1);
-                return new ResponseRun(request, provider, model, loop, conversation.build(), record, mode, metrics,
-                        Records.chainCost(previous));
+                return managed.map(m -> new ResponseRun(request, provider, model, new AgentLoop(plan, adapter,
+                        localTools, limits, m.input(), truncate, model::cost), record, mode, metrics,
+                        Records.chainCost(previous), m));
             });
+        });
+    }
+
+    /**
+     * A compaction asked for, and what it cost.
+     *
+     * @param id the compaction response's id
+     * @param model the model the conversation is for
+     * @param createdAt when it was made
+     * @param item the compaction item, sealed; {@code null} when there was nothing to fold
+     * @param usage what the summarising call used
+     * @param usageJson that usage as a response carries it (with its cost)
+     */
+    public record Compacted(String id, String model, Instant createdAt, CompactionItem item, Usage usage,
+            String usageJson) {
+    }
+
+    /**
+     * Compacts a conversation now ({@code POST /v1/responses/compact}); nothing is stored.
+     *
+     * @param tenant the caller's tenant
+     * @param request the checked request
+     * @return the compaction
+     */
+    public Uni<Compacted> compact(String tenant, CompactRequest request) {
+        return Uni.createFrom().deferred(() -> {
+            Provider provider = providers.route(request.model());
+            ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
+            Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
+                    ? Uni.createFrom().item(List.of())
+                    : store.chain(tenant, request.previousResponseId());
+            return chain.chain(history -> {
+                if (request.previousResponseId() != null) {
+                    checkContinuable(request.previousResponseId(), history);
+                }
+                var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
+                history.forEach(r -> conversation.addTurn(Records.turn(r)));
+                return context.compactNow(tenant, request.model(), provider, adapter, conversation.build(),
+                        request.input());
+            }).map(m -> new Compacted(Ids.next("resp"), request.model(), Instant.now(),
+                    m == null ? null : m.compaction(), m == null ? Usage.ZERO : m.usage(),
+                    Records.json(m == null ? Usage.ZERO : m.usage(), m == null ? null : m.cost(), null)));
         });
     }
 

@@ -1,6 +1,7 @@
 package io.kaiwa.runtime.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.kaiwa.core.Conversation;
@@ -13,7 +14,9 @@ import io.kaiwa.core.catalogue.ModelInfo;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.runtime.agent.AgentLoop;
+import io.kaiwa.runtime.agent.StepEvents;
 import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.memory.ContextManager;
 import io.kaiwa.runtime.openai.OpenAiEvents;
 import io.kaiwa.runtime.openai.OutputItems;
 import io.kaiwa.runtime.persistence.ResponseRecord;
@@ -55,17 +58,25 @@ public final class ResponseRun {
     private final Metrics metrics;
     private final OpenAiEvents events;
     private final Records.ChainTotal chainCostBefore;
+    private final ContextManager.Managed context;
+    /** Where the model's output items begin in the response's: after the compaction item, when one was made. */
+    private final int offset;
     private boolean ended;
     private boolean counted;
 
-    ResponseRun(CreateRequest request, Provider provider, ModelInfo model, AgentLoop loop, Conversation conversation,
-            ResponseRecord record, Mode mode, Metrics metrics, Records.ChainTotal chainCostBefore) {
+    ResponseRun(CreateRequest request, Provider provider, ModelInfo model, AgentLoop loop, ResponseRecord record,
+            Mode mode, Metrics metrics, Records.ChainTotal chainCostBefore, ContextManager.Managed context) {
         this.request = request;
         this.provider = provider;
         this.model = model;
         this.chainCostBefore = chainCostBefore;
+        this.context = context;
+        this.conversation = context.conversation();
+        this.offset = context.compaction() == null ? 0 : 1;
+        if (context.report() != null) {
+            record.context = context.report().toString();
+        }
         this.loop = loop;
-        this.conversation = conversation;
         this.record = record;
         this.mode = mode;
         this.metrics = metrics;
@@ -91,6 +102,20 @@ public final class ResponseRun {
     /** @return whether the run has ended */
     public boolean ended() {
         return ended;
+    }
+
+    /**
+     * @return the events that open the response's output before the model's: the compaction item, when this
+     *         request made one; else none
+     */
+    public List<OpenAiEvents.Event> opening() {
+        if (context.compaction() == null) {
+            return List.of();
+        }
+        var out = new ArrayList<OpenAiEvents.Event>(2);
+        events.on(new StreamEvent.ItemAdded(0, context.compaction()), out);
+        events.on(new StreamEvent.ItemDone(0, context.compaction()), out);
+        return out;
     }
 
     /** @return the whole answer; lazy */
@@ -123,7 +148,7 @@ public final class ResponseRun {
             out.add(events.finished(end(f.turn())));
             return record;
         }
-        events.on(e, out);
+        events.on(StepEvents.shift(e, offset), out);
         return null;
     }
 
@@ -140,11 +165,18 @@ public final class ResponseRun {
         ended = true;
         count(turn.status().wire(), turn.usage());
         record.status = ResponseStatus.of(turn.status());
-        record.output = Records.json(OutputItems.withIds(turn.output(), events.itemIds()));
+        List<Item> output = turn.output();
+        if (context.compaction() != null) {
+            output = new ArrayList<>(turn.output().size() + 1);
+            output.add(context.compaction());
+            output.addAll(turn.output());
+            record.compacted = true;
+        }
+        record.output = Records.json(OutputItems.withIds(output, events.itemIds()));
         List<Item> transcript = loop.transcript();
         record.transcript = transcript == null ? null : Records.json(transcript);
-        Cost cost = loop.cost(turn);
-        record.usage = Records.json(turn.usage(), cost, chainCostBefore);
+        Cost cost = add(loop.cost(turn), context.cost());
+        record.usage = Records.json(turn.usage().plus(context.usage()), cost, chainCostBefore);
         if (cost != null) {
             metrics.cost(record.tenant, model.name(), cost);
         }
@@ -193,6 +225,14 @@ public final class ResponseRun {
             cancelled(record);
         }
         return record;
+    }
+
+    /** @return both costs together; the one known when the other is not, or in another currency */
+    private static Cost add(Cost call, Cost summary) {
+        if (call == null) {
+            return summary;
+        }
+        return summary == null || !summary.currency().equals(call.currency()) ? call : call.plus(summary);
     }
 
     private void count(String status, Usage usage) {

@@ -57,8 +57,10 @@ public class ResponseService {
 
     private Multi<String> frames(ResponseRun run, Multi<StreamEvent> events) {
         OpenAiEvents openAi = run.events();
-        List<String> head = List.of(openAi.lifecycle("response.created").sse(),
-                openAi.lifecycle("response.in_progress").sse());
+        var head = new ArrayList<String>(4);
+        head.add(openAi.lifecycle("response.created").sse());
+        head.add(openAi.lifecycle("response.in_progress").sse());
+        run.opening().forEach(e -> head.add(e.sse()));
         Multi<String> body = events.onItem().transformToUniAndConcatenate(e -> {
             var out = new ArrayList<OpenAiEvents.Event>(3);
             ResponseRecord ended = run.on(e, out);

@@ -164,6 +164,7 @@ public class BackgroundTasks {
                 // The run numbers its events after the ones this worker has already made.
                 run.events().startAt(events.nextSequence());
                 events = run.events();
+                add(run.opening());
                 upstream = run.stream().subscribe().with(this::on, failure -> {
                     if (!done) {
                         end(run.fail(failure));

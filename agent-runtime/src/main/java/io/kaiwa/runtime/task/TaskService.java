@@ -40,7 +40,7 @@ public class TaskService {
      * @return the queued response
      */
     public Uni<ResponseRecord> enqueue(String tenant, CreateRequest request) {
-        return lifecycle.prepare(tenant, request, ResponseRun.Mode.BACKGROUND).chain(run -> {
+        return lifecycle.check(tenant, request).chain(run -> {
             ResponseRecord r = run.record();
             r.status = ResponseStatus.QUEUED;
             OpenAiEvents events = run.events();

@@ -41,7 +41,7 @@ class AgentLoopTest {
     static final Duration WAIT = Duration.ofSeconds(5);
     static final ToolLimits LIMITS = new ToolLimits(Duration.ofSeconds(5), Duration.ofSeconds(30), 20, 10);
     static final Provider CHAT = new Provider("chat", KaiwaConfig.Api.CHAT, "http://127.0.0.1:1/v1", "sk", "K",
-            List.of(), Duration.ofDays(7), Set.of(), Duration.ofMinutes(1), Duration.ofMinutes(1));
+            List.of(), Duration.ofDays(7), Set.of(), Duration.ofMinutes(1), Duration.ofMinutes(1), null);
     static final List<Item> INPUT = List.of(MessageItem.user("東京の天気は?"));
 
     /** Answers every search with one result, and notes what it was asked. */

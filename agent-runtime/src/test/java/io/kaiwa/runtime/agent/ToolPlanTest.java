@@ -43,7 +43,7 @@ class ToolPlanTest {
 
     static Provider provider(KaiwaConfig.Api api, String... hosted) {
         return new Provider("p", api, "http://127.0.0.1:1/v1", "sk", "P_KEY", List.of(), Duration.ofDays(7),
-                Set.of(hosted), Duration.ofMinutes(1), Duration.ofMinutes(1));
+                Set.of(hosted), Duration.ofMinutes(1), Duration.ofMinutes(1), null);
     }
 
     /** Tools that can all run here, but code_interpreter. */

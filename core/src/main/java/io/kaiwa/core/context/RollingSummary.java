@@ -89,9 +89,20 @@ public final class RollingSummary {
      *         older turn to fold (then it goes as it is); a failure of the summarizer fails it
      */
     public Uni<Compaction> compact(ContextWindow window) {
+        return compact(window, false);
+    }
+
+    /**
+     * @param window what a request would send
+     * @param now whether to compact whatever the window's size (a compaction asked for), keeping the same share of
+     *        the threshold word for word
+     * @return the compaction, or {@code null} when there is no older turn to fold (or, unless {@code now}, the
+     *         window is within the threshold)
+     */
+    public Uni<Compaction> compact(ContextWindow window, boolean now) {
         return Uni.createFrom().deferred(() -> {
             long before = estimate(window);
-            if (before <= threshold) {
+            if (before <= threshold && !now) {
                 return Uni.createFrom().nullItem();
             }
             List<Turn> history = window.history();
@@ -108,7 +119,11 @@ public final class RollingSummary {
                 split--;
             }
             if (split == 0) {
-                return Uni.createFrom().nullItem();
+                if (!now || history.isEmpty()) {
+                    return Uni.createFrom().nullItem();
+                }
+                // Asked for a compaction of a conversation that would fit whole among the kept turns: fold it all.
+                split = history.size();
             }
             var older = new ArrayList<Item>();
             for (Turn t : history.subList(0, split)) {

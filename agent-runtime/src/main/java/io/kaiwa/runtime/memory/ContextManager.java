@@ -1,0 +1,241 @@
+package io.kaiwa.runtime.memory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kaiwa.core.Conversation;
+import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.Turn;
+import io.kaiwa.core.Usage;
+import io.kaiwa.core.catalogue.Cost;
+import io.kaiwa.core.context.ContextPolicy;
+import io.kaiwa.core.context.ContextWindow;
+import io.kaiwa.core.context.ModelSummarizer;
+import io.kaiwa.core.context.RollingSummary;
+import io.kaiwa.core.exception.InvalidPayloadException;
+import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.item.CompactionItem;
+import io.kaiwa.core.item.Item;
+import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.options.RequestOptions;
+import io.kaiwa.core.spi.TokenEstimator;
+import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.common.Ids;
+import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.provider.Models;
+import io.kaiwa.runtime.provider.Provider;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Decides what context a request is sent, for every provider style: the history from its latest compaction on
+ * (compaction items opened), at most its last N turns when asked, and, past the threshold, a new compaction: the
+ * older turns folded into a summary by a separate model call, the recent ones kept word for word. The compaction is
+ * returned sealed, to be stored with the response and shown as its first output item; later requests reuse it. When
+ * the summary cannot be made, the request goes with the most recent turns that fit, and says so.
+ */
+@ApplicationScoped
+public class ContextManager {
+    private static final Logger LOG = Logger.getLogger(ContextManager.class);
+    private static final TokenEstimator ESTIMATOR = TokenEstimator.defaultEstimator();
+    /** A compaction asked for of a model whose window is not known keeps this threshold's share word for word. */
+    private static final int DEFAULT_THRESHOLD = 8_000;
+
+    @Inject
+    CompactionSeal seal;
+
+    @Inject
+    Models models;
+
+    @Inject
+    KaiwaConfig config;
+
+    /**
+     * What a request is sent, and what its response keeps of it.
+     *
+     * @param conversation the history to send, from its latest compaction on (a new one appended when made)
+     * @param input the request's input, its compaction items opened
+     * @param compaction the compaction made for this request, sealed, for the response's output; or {@code null}
+     * @param report what was done, for the response's {@code x_context}; or {@code null} when nothing was
+     * @param usage what the summarising call used
+     * @param cost what it cost, or {@code null} when not known
+     */
+    public record Managed(Conversation conversation, List<Item> input, CompactionItem compaction, ObjectNode report,
+            Usage usage, Cost cost) {
+        /**
+         * @param conversation the history to send as it is
+         * @param input the input, as it is
+         * @return them, with nothing done
+         */
+        public static Managed asIs(Conversation conversation, List<Item> input) {
+            return new Managed(conversation, input, null, null, Usage.ZERO, null);
+        }
+    }
+
+    /**
+     * @param tenant whose conversation it is
+     * @param model the model asked
+     * @param provider the provider that serves it
+     * @param adapter the provider's adapter, for the summarising call
+     * @param asked what the request asked ({@code context_management})
+     * @param conversation the history as stored, oldest first
+     * @param input the request's input
+     * @return what to send; fails with a 400 naming {@code input[i].encrypted_content} for a compaction item that is
+     *         not this tenant's or was changed
+     */
+    public Uni<Managed> manage(String tenant, String model, Provider provider, ModelAdapter adapter,
+            ContextManagement asked, Conversation conversation, List<Item> input) {
+        return Uni.createFrom().deferred(() -> {
+            List<Item> opened = openInput(tenant, input);
+            Conversation history = openHistory(tenant, conversation);
+            if (asked.lastTurns() != null) {
+                history = history.withContextPolicy(ContextPolicy.lastTurns(asked.lastTurns()));
+            }
+            Integer threshold = asked.given()
+                    ? asked.compactThreshold()
+                    : config.context().compaction() ? models.compactThreshold(model) : null;
+            if (threshold == null || history.turns().isEmpty()) {
+                return Uni.createFrom().item(Managed.asIs(history, opened));
+            }
+            String summarizerModel = provider.summarizerModel() != null ? provider.summarizerModel() : model;
+            var memory = new RollingSummary(summarizer(adapter, summarizerModel, threshold), ESTIMATOR, threshold);
+            Conversation before = history;
+            return memory.compact(ContextWindow.select(history, opened)).map(c -> {
+                if (c == null) {
+                    return Managed.asIs(before, opened);
+                }
+                var kept = new ArrayList<Item>(c.item().kept());
+                kept.addAll(opened);
+                CompactionItem sealed = sealed(tenant, c.item().summary(), kept);
+                ObjectNode report = KaiwaJson.mapper().createObjectNode();
+                report.putObject("compaction").put("summarized_turns", c.turnsSummarized())
+                        .put("kept_turns", c.turnsKept()).put("tokens_before", c.tokensBefore())
+                        .put("tokens_after", c.tokensAfter()).put("threshold", threshold)
+                        .put("summarizer_model", summarizerModel);
+                return new Managed(before.withTurn(RollingSummary.compactionTurn(c.item(), Usage.ZERO)), opened,
+                        sealed, report, c.usage(), models.info(summarizerModel).cost(c.usage()));
+            }).onFailure().recoverWithItem(failure -> {
+                // The conversation is never lost to a summary that could not be made: the request goes with
+                // the most recent turns that fit, and the response says so.
+                LOG.warnf("could not compact a conversation for %s (%s): sending its recent turns", model,
+                        failure.toString());
+                ObjectNode report = KaiwaJson.mapper().createObjectNode();
+                report.putObject("compaction").put("failed", Errors.message(failure))
+                        .put("fallback", "recent_turns").put("threshold", threshold);
+                Conversation recent = before.withContextPolicy(before.contextPolicy()
+                        .andThen(ContextPolicy.tokenBudget(threshold)));
+                return new Managed(recent, opened, null, report, Usage.ZERO, null);
+            });
+        });
+    }
+
+    /**
+     * Compacts a conversation now, whatever its size ({@code POST /v1/responses/compact}): the history and the input
+     * folded into a summary but for the most recent turns, kept word for word.
+     *
+     * @param tenant whose conversation it is
+     * @param model the model the conversation is for
+     * @param provider the provider that serves it
+     * @param adapter the provider's adapter, for the summarising call
+     * @param conversation the history as stored
+     * @param input items to compact after the history (a stateless client's whole conversation, say)
+     * @return the compaction, sealed, with what it used; {@code null} when there is nothing to compact
+     */
+    public Uni<Managed> compactNow(String tenant, String model, Provider provider, ModelAdapter adapter,
+            Conversation conversation, List<Item> input) {
+        return Uni.createFrom().deferred(() -> {
+            List<Item> opened = openInput(tenant, input);
+            Conversation history = opened.isEmpty()
+                    ? openHistory(tenant, conversation)
+                    : openHistory(tenant, conversation).withTurn(Turn.completed(opened, List.of()));
+            Integer threshold = models.compactThreshold(model);
+            String summarizerModel = provider.summarizerModel() != null ? provider.summarizerModel() : model;
+            var memory = new RollingSummary(
+                    summarizer(adapter, summarizerModel, threshold == null ? DEFAULT_THRESHOLD : threshold),
+                    ESTIMATOR, threshold == null ? DEFAULT_THRESHOLD : threshold);
+            return memory.compact(ContextWindow.select(history, List.of()), true).map(c -> c == null
+                    ? null
+                    : new Managed(history, List.of(), sealed(tenant, c.item().summary(), c.item().kept()), null,
+                            c.usage(), models.info(summarizerModel).cost(c.usage())));
+        });
+    }
+
+    private CompactionItem sealed(String tenant, String summary, List<Item> kept) {
+        var whole = new CompactionItem(Ids.next("cmp"), summary, kept, null, null);
+        return new CompactionItem(whole.id(), null, List.of(), seal.seal(tenant, whole), null);
+    }
+
+    private static ModelSummarizer summarizer(ModelAdapter adapter, String model, int threshold) {
+        return new ModelSummarizer(adapter, model, RequestOptions.builder().store(false)
+                .maxOutputTokens(Math.max(256, Math.min(4_096, threshold / 4))).build());
+    }
+
+    /**
+     * @param tenant whose request it is
+     * @param input a request's input
+     * @return the input with its compaction items opened
+     * @throws InvalidRequestException naming {@code input[i].encrypted_content} for one that is not this tenant's or
+     *         was changed
+     */
+    public List<Item> openInput(String tenant, List<Item> input) {
+        List<Item> out = null;
+        for (int i = 0; i < input.size(); i++) {
+            if (input.get(i) instanceof CompactionItem c && !c.readable()) {
+                try {
+                    if (out == null) {
+                        out = new ArrayList<>(input);
+                    }
+                    out.set(i, seal.open(tenant, c, "input[" + i + "]"));
+                } catch (InvalidPayloadException e) {
+                    throw Errors.badRequest(e.path(), "Invalid compaction item: " + e.getMessage());
+                }
+            }
+        }
+        return out == null ? input : out;
+    }
+
+    private Conversation openHistory(String tenant, Conversation conversation) {
+        List<Turn> turns = conversation.turns();
+        var opened = new ArrayList<Turn>(turns.size());
+        boolean changed = false;
+        for (Turn t : turns) {
+            List<Item> output = t.output();
+            List<Item> replaced = null;
+            for (int i = 0; i < output.size(); i++) {
+                if (output.get(i) instanceof CompactionItem c && !c.readable()) {
+                    try {
+                        if (replaced == null) {
+                            replaced = new ArrayList<>(output);
+                        }
+                        replaced.set(i, seal.open(tenant, c, ""));
+                    } catch (InvalidPayloadException e) {
+                        // Sealed with another key (kaiwa.context.key changed): the summary is lost, not the turns
+                        // after it.
+                        LOG.warnf("a stored compaction cannot be opened (%s); it is left out", e.getMessage());
+                    }
+                }
+            }
+            if (replaced != null) {
+                changed = true;
+                opened.add(new Turn(t.id(), t.input(), replaced, t.usage(), t.providerResponse(), t.status(), t.error(),
+                        t.startedAt(), t.completedAt(), t.chaining()));
+            } else {
+                opened.add(t);
+            }
+        }
+        if (!changed) {
+            return conversation;
+        }
+        var rebuilt = Conversation.builder().id(conversation.id()).instructions(conversation.instructions())
+                .model(conversation.model()).metadata(conversation.metadata())
+                .contextPolicy(conversation.contextPolicy());
+        opened.forEach(rebuilt::addTurn);
+        return rebuilt.build();
+    }
+}
