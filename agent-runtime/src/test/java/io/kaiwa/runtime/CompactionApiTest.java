@@ -285,4 +285,92 @@ class CompactionApiTest {
         assertThat(nothing.jsonPath().getString("error.param")).isEqualTo("input");
         assertThat(sent(CHAT)).isEmpty();
     }
+
+    static List<String> firstUserTexts(List<JsonNode> calls) {
+        var firsts = new ArrayList<String>();
+        for (JsonNode call : calls) {
+            for (JsonNode m : call.get("messages")) {
+                if (m.get("role").asText().equals("user")) {
+                    firsts.add(m.get("content").asText());
+                    break;
+                }
+            }
+        }
+        return firsts;
+    }
+
+    @Test
+    void lastTurnsInBlocksKeepsThePromptsStartUntilAWholeBlockGoes() {
+        chatWithSummaries();
+        String previous = null;
+        for (int i = 1; i <= 7; i++) {
+            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"q" + i + "\""
+                    + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"")
+                    + ",\"context_management\":[{\"type\":\"last_turns\",\"turns\":2,\"block\":2}]}");
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+            previous = r.jsonPath().getString("id");
+        }
+
+        List<JsonNode> calls = modelCalls();
+        // Two to three turns of history; the start moves at the fifth and seventh turns only.
+        assertThat(firstUserTexts(calls)).containsExactly("q1", "q1", "q1", "q1", "q3", "q3", "q5");
+        for (int i = 1; i < calls.size(); i++) {
+            JsonNode before = calls.get(i - 1).get("messages");
+            JsonNode now = calls.get(i).get("messages");
+            boolean samePrefix = now.size() > before.size();
+            for (int m = 0; samePrefix && m < before.size(); m++) {
+                samePrefix = before.get(m).equals(now.get(m));
+            }
+            assertThat(samePrefix).as("call %d begins as call %d did", i + 1, i).isEqualTo(i != 4 && i != 6);
+        }
+        assertThat(summarizerCalls()).isEmpty();
+    }
+
+    @Test
+    void aModelsConfiguredRecentTurnsApplyUnlessTheRequestSaysOtherwise() {
+        chatWithSummaries();
+        String previous = null;
+        for (int i = 1; i <= 4; i++) {
+            Response r = create(acme(), "{\"model\":\"chat-recent\",\"input\":\"q" + i + "\""
+                    + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + "}");
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+            previous = r.jsonPath().getString("id");
+        }
+        create(acme(), "{\"model\":\"chat-recent\",\"input\":\"q5\",\"previous_response_id\":\"" + previous
+                + "\",\"context_management\":[]}");
+
+        assertThat(firstUserTexts(modelCalls())).containsExactly("q1", "q1", "q1", "q2", "q1");
+    }
+
+    @Test
+    void aBadLastTurnsEntryIsABadRequestNamingTheField() {
+        Response noBlock = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"context_management\":"
+                + "[{\"type\":\"last_turns\",\"turns\":4,\"block\":0}]}");
+        Response noTurns = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"context_management\":"
+                + "[{\"type\":\"compaction\",\"compact_threshold\":2000},{\"type\":\"last_turns\"}]}");
+
+        assertThat(noBlock.statusCode()).isEqualTo(400);
+        assertThat(noBlock.jsonPath().getString("error.param")).isEqualTo("context_management[0].block");
+        assertThat(noTurns.statusCode()).isEqualTo(400);
+        assertThat(noTurns.jsonPath().getString("error.param")).isEqualTo("context_management[1].turns");
+        assertThat(sent(CHAT)).isEmpty();
+    }
+
+    @Test
+    void cacheMarkersAndThePromptCacheKeyReachAChatProvider() {
+        chatWithSummaries();
+
+        Response r = create(acme(), """
+                {"model":"gpt-chat","prompt_cache_key":"support-bot-v2","input":[
+                  {"role":"system","content":[{"type":"input_text","text":"A long handbook.",
+                   "cache_control":{"type":"ephemeral"}}]},
+                  {"role":"user","content":"q"}]}""");
+
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        JsonNode sent = modelCalls().get(0);
+        assertThat(sent.get("prompt_cache_key").asText()).isEqualTo("support-bot-v2");
+        assertThat(sent.at("/messages/0")).isEqualTo(tree("""
+                {"role":"system","content":[{"type":"text","text":"A long handbook.",
+                 "cache_control":{"type":"ephemeral"}}]}"""));
+    }
 }

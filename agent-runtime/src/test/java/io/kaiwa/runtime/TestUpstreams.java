@@ -68,6 +68,9 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.models.chat-priced.price.input", "1"),
                 Map.entry("kaiwa.models.chat-priced.price.cached-input", "0.1"),
                 Map.entry("kaiwa.models.chat-priced.price.output", "2"),
+                // A model that sends only its recent turns unless a request says otherwise.
+                Map.entry("kaiwa.models.chat-recent.last-turns", "2"),
+                Map.entry("kaiwa.models.chat-recent.last-turns-block", "1"),
                 // A catalogue model, overridden here.
                 Map.entry("kaiwa.models.qwen-flash.max-output-tokens", "2048"),
                 // Followers of a stored stream must be woken by notifications: a test that relied on the periodic

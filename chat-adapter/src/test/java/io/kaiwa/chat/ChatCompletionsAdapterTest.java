@@ -458,7 +458,24 @@ class ChatCompletionsAdapterTest extends UpstreamTest {
                          "parallel_tool_calls":false,"max_tokens":64,"temperature":0.3,"top_p":0.5,
                          "reasoning_effort":"low","enable_thinking":true,
                          "response_format":{"type":"json_schema","json_schema":{"name":"w","schema":{"type":"object"},
-                          "strict":true}},"seed":7}"""));
+                          "strict":true}},"prompt_cache_key":"p","seed":7}"""));
+            }
+        }
+
+        @Test
+        void passesCacheMarkersOnContentPartsAsTheProviderPlacesThem() {
+            var marked = KaiwaJson.readItem("""
+                    {"type":"message","role":"system","content":[{"type":"input_text","text":"a long handbook",
+                     "cache_control":{"type":"ephemeral"}}]}""");
+            try (var adapter = adapter().build()) {
+                answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));
+
+                adapter.send(Conversation.create(), List.of(marked, MessageItem.user("q"))).await().atMost(WAIT);
+
+                assertThat(sentBodies().get(0).get("messages")).isEqualTo(tree("""
+                        [{"role":"system","content":[{"type":"text","text":"a long handbook",
+                          "cache_control":{"type":"ephemeral"}}]},
+                         {"role":"user","content":"q"}]"""));
             }
         }
 

@@ -33,6 +33,7 @@ import io.kaiwa.core.exception.ContentFilteredException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.item.ReasoningItem;
+import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.FunctionTool;
 import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.testing.UpstreamTest;
@@ -235,6 +236,26 @@ class DashScopeAdapterTest extends UpstreamTest {
                     {"result_format":"message","tools":[{"type":"function","function":{"name":"lookup",
                      "description":"Looks up"}}],"max_tokens":32,"temperature":0.5,"enable_thinking":false,
                      "seed":3}"""));
+        }
+    }
+
+    @Test
+    void sendsACacheMarkedMessageAsTextPartsWithItsMarkerAndNoPromptCacheKey() {
+        stub(TEXT, answer("r-2", "\"ok\"", null, 1, 1), "application/json");
+        try (var adapter = adapter().build()) {
+            var marked = KaiwaJson.readItem("""
+                    {"type":"message","role":"user","content":[{"type":"input_text","text":"a long document",
+                     "cache_control":{"type":"ephemeral"}}]}""");
+
+            adapter.send(Conversation.create(), List.of(marked, MessageItem.user("q")),
+                    RequestOptions.builder().promptCacheKey("tenant-1").build()).await().atMost(WAIT);
+
+            JsonNode sent = sent(TEXT).get(0);
+            assertThat(sent.get("input").get("messages")).isEqualTo(tree("""
+                    [{"role":"user","content":[{"type":"text","text":"a long document",
+                      "cache_control":{"type":"ephemeral"}}]},
+                     {"role":"user","content":"q"}]"""));
+            assertThat(sent.get("parameters").has("prompt_cache_key")).isFalse();
         }
     }
 }

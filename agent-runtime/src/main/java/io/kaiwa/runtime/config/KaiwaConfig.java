@@ -155,6 +155,15 @@ public interface KaiwaConfig {
         /** @return past how many input tokens a request to it is compacted (default: a share of its window) */
         Optional<Integer> compactThreshold();
 
+        /**
+         * @return how many recent turns a request to it sends at least when it does not say (default: every turn since
+         *         the latest compaction)
+         */
+        Optional<Integer> lastTurns();
+
+        /** @return how many older turns are left out at once with {@code last-turns} (default: half of them) */
+        Optional<Integer> lastTurnsBlock();
+
         /** @return its prices: given, they replace the catalogue's (one tier, whatever the input length) */
         Price price();
 

@@ -94,8 +94,9 @@ public class ContextManager {
         return Uni.createFrom().deferred(() -> {
             List<Item> opened = openInput(tenant, input);
             Conversation history = openHistory(tenant, conversation);
-            if (asked.lastTurns() != null) {
-                history = history.withContextPolicy(ContextPolicy.lastTurns(asked.lastTurns()));
+            ContextManagement.LastTurns last = asked.given() ? asked.lastTurns() : defaultLastTurns(model);
+            if (last != null) {
+                history = history.withContextPolicy(ContextPolicy.lastTurns(last.turns(), last.block()));
             }
             Integer threshold = asked.given()
                     ? asked.compactThreshold()
@@ -133,6 +134,16 @@ public class ContextManager {
                 return new Managed(recent, opened, null, report, Usage.ZERO, null);
             });
         });
+    }
+
+    private ContextManagement.LastTurns defaultLastTurns(String model) {
+        KaiwaConfig.Model own = config.models().get(model);
+        if (own == null || own.lastTurns().isEmpty()) {
+            return null;
+        }
+        int turns = own.lastTurns().get();
+        return own.lastTurnsBlock().map(b -> new ContextManagement.LastTurns(turns, b))
+                .orElseGet(() -> ContextManagement.LastTurns.of(turns));
     }
 
     /**

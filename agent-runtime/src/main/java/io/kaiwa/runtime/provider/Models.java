@@ -36,6 +36,8 @@ public class Models {
         ModelCatalogue c = ModelCatalogue.builtIn();
         for (Map.Entry<String, KaiwaConfig.Model> e : config.models().entrySet()) {
             try {
+                atLeastOne(e.getValue().lastTurns().orElse(1), "last-turns");
+                atLeastOne(e.getValue().lastTurnsBlock().orElse(1), "last-turns-block");
                 // A snapshot or variant set up here starts from what is known of its model.
                 c = c.with(merge(e.getKey(), c.find(e.getKey()).orElseGet(() -> ModelInfo.unknown(e.getKey())),
                         e.getValue()));
@@ -76,6 +78,12 @@ public class Models {
             window = info.maxInputTokens();
         }
         return window == null ? null : (int) (window * config.context().threshold());
+    }
+
+    private static void atLeastOne(int value, String setting) {
+        if (value < 1) {
+            throw new IllegalArgumentException(setting + " must be at least 1, was " + value);
+        }
     }
 
     private static ModelInfo merge(String name, ModelInfo base, KaiwaConfig.Model given) {

@@ -40,7 +40,7 @@ public final class ChatCompletionsWire implements Wire {
         g.writeStringField("model", model);
         g.writeFieldName("messages");
         MessagesWriter.write(g, instructions, items, MessagesWriter.Style.CHAT_COMPLETIONS);
-        ChatOptions.write(g, options, settings, RESERVED);
+        ChatOptions.write(g, options, settings, RESERVED, true);
         if (stream) {
             g.writeBooleanField("stream", true);
             g.writeObjectFieldStart("stream_options");

@@ -60,10 +60,12 @@ final class ChatOptions {
      * @param o the call's options
      * @param settings the adapter's settings, with its builder's parameters
      * @param reserved fields the wire writes itself
+     * @param promptCacheKey whether the wire takes {@code prompt_cache_key} (OpenAI's Chat Completions does;
+     *        DashScope's native API has no such field)
      * @throws IOException when the generator fails
      */
-    static void write(JsonGenerator g, RequestOptions o, AdapterSettings settings, Set<String> reserved)
-            throws IOException {
+    static void write(JsonGenerator g, RequestOptions o, AdapterSettings settings, Set<String> reserved,
+            boolean promptCacheKey) throws IOException {
         var written = new HashSet<>(reserved);
         if (!o.tools().isEmpty() && written.add("tools")) {
             g.writeArrayFieldStart("tools");
@@ -99,6 +101,9 @@ final class ChatOptions {
                 && written.add("response_format")) {
             g.writeFieldName("response_format");
             writeResponseFormat(g, o.textFormat());
+        }
+        if (promptCacheKey && o.promptCacheKey() != null && written.add("prompt_cache_key")) {
+            g.writeStringField("prompt_cache_key", o.promptCacheKey());
         }
         for (Map.Entry<String, JsonNode> e : o.extras().entrySet()) {
             if (!RESPONSES_ONLY.contains(e.getKey()) && written.add(e.getKey())) {

@@ -51,7 +51,7 @@ public final class DashScopeWire implements Wire {
         g.writeEndObject();
         g.writeObjectFieldStart("parameters");
         g.writeStringField("result_format", "message");
-        ChatOptions.write(g, options, settings, RESERVED);
+        ChatOptions.write(g, options, settings, RESERVED, false);
         if (stream) {
             g.writeBooleanField("incremental_output", true);
         }

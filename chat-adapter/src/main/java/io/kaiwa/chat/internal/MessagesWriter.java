@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kaiwa.core.content.ContentPart;
@@ -51,6 +52,7 @@ public final class MessagesWriter {
     }
 
     private static final ObjectMapper TREES = KaiwaJson.mapper();
+    private static final String CACHE_CONTROL = "cache_control";
 
     private MessagesWriter() {
     }
@@ -156,6 +158,10 @@ public final class MessagesWriter {
 
     private static void writeContent(JsonGenerator g, List<ContentPart> parts, Style style, boolean asParts)
             throws IOException {
+        if (!asParts && cacheMarked(parts)) {
+            // A cache marker sits on a content part, so the providers take the content as parts when one is marked.
+            asParts = true;
+        }
         if (!asParts && parts.size() == 1 && allText(parts)) {
             g.writeStringField("content", text(parts.get(0)));
             return;
@@ -170,13 +176,31 @@ public final class MessagesWriter {
         }
         g.writeArrayFieldStart("content");
         for (ContentPart p : parts) {
-            if (style == Style.CHAT_COMPLETIONS) {
+            if (style == Style.CHAT_COMPLETIONS || style == Style.DASHSCOPE_TEXT && allText(List.of(p))) {
                 chatPart(g, p);
             } else {
                 dashScopePart(g, p);
             }
         }
         g.writeEndArray();
+    }
+
+    private static boolean cacheMarked(List<ContentPart> parts) {
+        for (ContentPart p : parts) {
+            if (p.extra().containsKey(CACHE_CONTROL)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The part's {@code cache_control} marker, written last in the part as the providers' examples place it. */
+    private static void cacheControl(JsonGenerator g, ContentPart p) throws IOException {
+        JsonNode marker = p.extra().get(CACHE_CONTROL);
+        if (marker != null) {
+            g.writeFieldName(CACHE_CONTROL);
+            TREES.writeTree(g, marker);
+        }
     }
 
     private static boolean allText(List<ContentPart> parts) {
@@ -237,6 +261,7 @@ public final class MessagesWriter {
         } else {
             throw new AssertionError(p);
         }
+        cacheControl(g, p);
         g.writeEndObject();
     }
 
@@ -262,6 +287,7 @@ public final class MessagesWriter {
         } else {
             throw new AssertionError(p);
         }
+        cacheControl(g, p);
         g.writeEndObject();
     }
 

@@ -15,10 +15,9 @@ import io.kaiwa.core.spi.TokenEstimator;
  * answer to a call they have not seen.
  *
  * <p>
- * Rolling summaries and vector recall (a later release) fit here as policies that replace older turns with a
- * synthetic summary turn or add recalled turns; what they need from a model call is prepared before the policy
- * runs, so policies stay synchronous and pure. Implementations must be thread-safe and should be records or
- * otherwise value-comparable.
+ * Policies stay synchronous and pure: a rolling summary, which needs a model call, is made before the request by
+ * {@link RollingSummary} and lives in the conversation as a compaction; a policy narrows only the turns after the
+ * latest compaction. Implementations must be thread-safe and should be records or otherwise value-comparable.
  */
 @FunctionalInterface
 public interface ContextPolicy {
@@ -48,6 +47,17 @@ public interface ContextPolicy {
      */
     static ContextPolicy lastTurns(int turns) {
         return new LastTurnsPolicy(turns);
+    }
+
+    /**
+     * @param turns how many of the most recent turns to replay at least; at least 0
+     * @param block how many older turns are left out at once; at least 1
+     * @return the policy that replays the last {@code turns} to {@code turns + block - 1} turns, leaving older ones
+     *         out a block at a time so that the prompt's beginning (and the provider's prefix cache) holds between
+     *         drops
+     */
+    static ContextPolicy lastTurns(int turns, int block) {
+        return new LastTurnsPolicy(turns, block);
     }
 
     /**

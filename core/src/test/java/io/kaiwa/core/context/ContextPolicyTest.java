@@ -156,6 +156,33 @@ class ContextPolicyTest {
         void rejectsANegativeCount() {
             assertThatThrownBy(() -> ContextPolicy.lastTurns(-1)).isInstanceOf(IllegalArgumentException.class);
         }
+
+        @Test
+        void inBlocksKeepsTheSameFirstTurnUntilAWholeBlockCanGo() {
+            var firstKept = new ArrayList<String>();
+            for (int turns = 4; turns <= 9; turns++) {
+                var window = ContextWindow.select(conversation(turns, ContextPolicy.lastTurns(2, 3)), NEW_INPUT);
+                firstKept.add(texts(window.items(ReasoningReplay.OMIT)).get(0));
+            }
+
+            // 4 turns: 2 over, no whole block; 5: one block of 3 goes; 8: the next block goes
+            assertThat(firstKept).containsExactly("question 1", "question 4", "question 4", "question 4",
+                    "question 7", "question 7");
+        }
+
+        @Test
+        void inBlocksNeverKeepsFewerThanTheTurnsAsked() {
+            for (int turns = 0; turns <= 12; turns++) {
+                var window = ContextWindow.select(conversation(turns, ContextPolicy.lastTurns(3, 4)), NEW_INPUT);
+                assertThat(window.history().size()).as("of %d turns", turns).isBetween(Math.min(turns, 3), 6);
+            }
+        }
+
+        @Test
+        void rejectsABlockBelowOne() {
+            assertThatThrownBy(() -> ContextPolicy.lastTurns(2, 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("block");
+        }
     }
 
     @Nested
