@@ -39,7 +39,8 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + db),
                 Map.entry("quarkus.datasource.username", "postgres"),
                 Map.entry("quarkus.datasource.password", ""),
-                Map.entry("kaiwa.auth.api-keys", "acme:sk-acme-test,globex:sk-globex-test"),
+                Map.entry("kaiwa.auth.api-keys",
+                        "acme:sk-acme-test,globex:sk-globex-test,initech:sk-initech-test,umbrella:sk-umbrella-test"),
                 Map.entry("kaiwa.providers.chat.base-url", base + "/chat/v1"),
                 Map.entry("kaiwa.providers.chat.api", "chat"),
                 Map.entry("kaiwa.providers.chat.api-key", "sk-upstream-chat"),
@@ -71,6 +72,10 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 // A model that sends only its recent turns unless a request says otherwise.
                 Map.entry("kaiwa.models.chat-recent.last-turns", "2"),
                 Map.entry("kaiwa.models.chat-recent.last-turns-block", "1"),
+                // Budgets: chat-priced costs 0.000016 USD a call as chatAnswer() answers it.
+                Map.entry("kaiwa.budgets.initech.limit", "0.00003"),
+                Map.entry("kaiwa.budgets.umbrella.limit", "0.00001"),
+                Map.entry("kaiwa.budgets.umbrella.period", "total"),
                 // A catalogue model, overridden here.
                 Map.entry("kaiwa.models.qwen-flash.max-output-tokens", "2048"),
                 // Followers of a stored stream must be woken by notifications: a test that relied on the periodic

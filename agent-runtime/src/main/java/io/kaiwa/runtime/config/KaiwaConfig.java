@@ -25,6 +25,12 @@ public interface KaiwaConfig {
     /** @return how the service keeps long conversations inside the model's window */
     Context context();
 
+    /**
+     * @return spending limits by tenant ({@code kaiwa.budgets.<tenant>.*}); a tenant without one is never refused for
+     *         what it spent
+     */
+    Map<String, Budget> budgets();
+
     /** @return the provider asked for models no provider lists */
     @WithDefault("dashscope")
     String defaultProvider();
@@ -66,6 +72,28 @@ public interface KaiwaConfig {
          *         it in the database for every instance
          */
         Optional<String> key();
+    }
+
+    /** What a tenant may spend on models, in the catalogue's prices. */
+    interface Budget {
+        /** @return the most it may spend in a period; once spent, its requests are refused until the next one */
+        BigDecimal limit();
+
+        /** @return the limit's currency (ISO 4217); only costs in it count */
+        @WithDefault("USD")
+        String currency();
+
+        /** @return over what the limit runs: {@code month} (a calendar month, UTC) or {@code total} (for ever) */
+        @WithDefault("month")
+        BudgetPeriod period();
+    }
+
+    /** Over what a budget runs. */
+    enum BudgetPeriod {
+        /** A calendar month, UTC. */
+        MONTH,
+        /** Since the tenant's first request, for ever. */
+        TOTAL
     }
 
     /** An external PostgreSQL instead of the embedded one. */

@@ -1,11 +1,13 @@
 package io.kaiwa.runtime.persistence;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -140,18 +142,13 @@ public class ResponseStore {
     }
 
     private static void answer(Pending p, Throwable failure) {
-        Runnable complete = () -> {
+        back(p.caller, () -> {
             if (failure == null) {
                 p.done.complete(null);
             } else {
                 p.done.fail(failure);
             }
-        };
-        if (p.caller != null) {
-            p.caller.runOnContext(ignored -> complete.run());
-        } else {
-            complete.run();
-        }
+        });
     }
 
     /**
@@ -242,6 +239,60 @@ public class ResponseStore {
         }
         return s.persistAll(events.toArray()).chain(() -> s.createNativeQuery(NOTIFY, Long.class)
                 .setParameter("id", events.get(0).responseId).getSingleResult()).replaceWithVoid();
+    }
+
+    /**
+     * Adds to what a tenant has spent: one statement on one row, so that concurrent additions queue on the row and
+     * none is lost.
+     *
+     * @param tenant the tenant
+     * @param period the budget period, e.g. {@code 2026-12}
+     * @param currency the currency
+     * @param amount what was spent
+     * @return when it is committed
+     */
+    public Uni<Void> addSpend(String tenant, String period, String currency, BigDecimal amount) {
+        return apart(() -> sessions.withStatelessSession(s -> s
+                .createNativeQuery("INSERT INTO kaiwa_spend AS k (tenant, period, "
+                        + "currency, spent) VALUES (:tenant, :period, :currency, :amount) ON CONFLICT (tenant, period, currency) "
+                        + "DO UPDATE SET spent = k.spent + excluded.spent")
+                .setParameter("tenant", tenant)
+                .setParameter("period", period).setParameter("currency", currency).setParameter("amount", amount)
+                .executeUpdate())).replaceWithVoid();
+    }
+
+    /**
+     * Runs database work on a safe context of its own (the caller may be a provider's connection, or a request whose
+     * session is open), and answers on the caller's.
+     */
+    private <T> Uni<T> apart(Supplier<Uni<T>> work) {
+        return Uni.createFrom().emitter(done -> {
+            Context caller = Vertx.currentContext();
+            SafeContext.run(vertx, () -> Uni.createFrom().deferred(work::get).subscribe().with(
+                    item -> back(caller, () -> done.complete(item)),
+                    failure -> back(caller, () -> done.fail(failure))));
+        });
+    }
+
+    private static void back(Context caller, Runnable answer) {
+        if (caller != null) {
+            caller.runOnContext(ignored -> answer.run());
+        } else {
+            answer.run();
+        }
+    }
+
+    /**
+     * @param tenant the tenant
+     * @param period the budget period
+     * @param currency the currency
+     * @return what it has spent in that period and currency; zero when nothing
+     */
+    public Uni<BigDecimal> spent(String tenant, String period, String currency) {
+        return sessions.withStatelessSession(s -> s.createNativeQuery("SELECT spent FROM kaiwa_spend WHERE tenant = "
+                + ":tenant AND period = :period AND currency = :currency", BigDecimal.class)
+                .setParameter("tenant", tenant).setParameter("period", period).setParameter("currency", currency)
+                .getResultList()).map(rows -> rows.isEmpty() ? BigDecimal.ZERO : rows.get(0));
     }
 
     /**

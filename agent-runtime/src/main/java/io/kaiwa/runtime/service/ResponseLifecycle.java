@@ -65,6 +65,9 @@ public class ResponseLifecycle {
     @Inject
     KaiwaConfig config;
 
+    @Inject
+    Budgets budgets;
+
     /**
      * @param tenant the caller's tenant
      * @param request the checked request
@@ -107,9 +110,11 @@ public class ResponseLifecycle {
             ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
             ModelInfo model = models.info(request.model());
             boolean truncate = "auto".equals(request.options().path("truncation").asText());
-            Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
+            // A task accepted before its tenant's budget ran out still runs: only new requests are refused.
+            Uni<Void> allowed = existing != null ? Uni.createFrom().voidItem() : budgets.check(tenant);
+            Uni<List<ResponseRecord>> chain = allowed.chain(() -> request.previousResponseId() == null
                     ? Uni.createFrom().item(List.of())
-                    : store.chain(tenant, request.previousResponseId());
+                    : store.chain(tenant, request.previousResponseId()));
             return chain.chain(history -> {
                 if (request.previousResponseId() != null) {
                     checkContinuable(request.previousResponseId(), history);
@@ -166,9 +171,9 @@ public class ResponseLifecycle {
         return Uni.createFrom().deferred(() -> {
             Provider provider = providers.route(request.model());
             ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
-            Uni<List<ResponseRecord>> chain = request.previousResponseId() == null
+            Uni<List<ResponseRecord>> chain = budgets.check(tenant).chain(() -> request.previousResponseId() == null
                     ? Uni.createFrom().item(List.of())
-                    : store.chain(tenant, request.previousResponseId());
+                    : store.chain(tenant, request.previousResponseId()));
             return chain.chain(history -> {
                 if (request.previousResponseId() != null) {
                     checkContinuable(request.previousResponseId(), history);

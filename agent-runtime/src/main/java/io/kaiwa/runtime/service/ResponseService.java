@@ -28,6 +28,9 @@ public class ResponseService {
     @Inject
     ResponseStore store;
 
+    @Inject
+    Budgets budgets;
+
     /**
      * @param tenant the caller's tenant
      * @param request the checked request
@@ -75,10 +78,11 @@ public class ResponseService {
     }
 
     private Uni<ResponseRecord> keep(ResponseRun run, ResponseRecord finished) {
+        Uni<Void> charged = budgets.charge(finished);
         if (!run.request().store()) {
-            return Uni.createFrom().item(finished);
+            return charged.replaceWith(finished);
         }
-        return store.insertSoon(finished).replaceWith(finished);
+        return charged.chain(() -> store.insertSoon(finished)).replaceWith(finished);
     }
 
     private static String sse(List<OpenAiEvents.Event> events) {

@@ -24,6 +24,7 @@ import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStatus;
 import io.kaiwa.runtime.persistence.ResponseStore;
 import io.kaiwa.runtime.persistence.SafeContext;
+import io.kaiwa.runtime.service.Budgets;
 import io.kaiwa.runtime.service.ResponseLifecycle;
 import io.kaiwa.runtime.service.ResponseRun;
 import io.kaiwa.runtime.stream.EventSignals;
@@ -55,6 +56,9 @@ public class BackgroundTasks {
 
     @Inject
     ResponseLifecycle lifecycle;
+
+    @Inject
+    Budgets budgets;
 
     @Inject
     KaiwaConfig config;
@@ -315,6 +319,8 @@ public class BackgroundTasks {
                             LOG.warnf("%s was taken over by another worker; this one's results are dropped", task.id);
                             leave();
                         } else if (last) {
+                            budgets.charge(task).subscribe().with(ignored -> {
+                            });
                             release();
                             poll();
                         } else {

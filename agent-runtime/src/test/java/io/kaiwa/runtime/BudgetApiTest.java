@@ -1,0 +1,131 @@
+package io.kaiwa.runtime;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.kaiwa.runtime.ResponsesApiTest.acme;
+import static io.kaiwa.runtime.ResponsesApiTest.chatAnswer;
+import static io.kaiwa.runtime.ResponsesApiTest.sent;
+import static io.kaiwa.runtime.ResponsesApiTest.tree;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Per-tenant budgets through the API: what each response costs is added to its tenant's spend, whether it was
+ * answered whole, streamed or run in the background; once the limit is reached, new requests are 429
+ * {@code insufficient_quota} and nothing is sent to the provider.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TestUpstreams.class, restrictToAnnotatedClass = false)
+class BudgetApiTest {
+    static final String CHAT = "/chat/v1/chat/completions";
+    static final String REQUEST = "{\"model\":\"chat-priced\",\"input\":\"hi\"";
+
+    static RequestSpecification as(String tenant) {
+        return given().header("Authorization", "Bearer sk-" + tenant + "-test").contentType("application/json");
+    }
+
+    @BeforeEach
+    void answers() {
+        TestUpstreams.upstream.resetAll();
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(CHAT)).atPriority(5).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(chatAnswer("はい"))));
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(CHAT)).atPriority(1)
+                .withRequestBody(containing("\"stream\":true"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(
+                        StreamingApiTest.chunk("{\"role\":\"assistant\",\"content\":\"はい\"}", "stop")
+                                + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                                + "\"model\":\"chat-priced\",\"choices\":[],\"usage\":{\"prompt_tokens\":10,"
+                                + "\"completion_tokens\":3,\"total_tokens\":13}}\n\n" + "data: [DONE]\n\n")));
+    }
+
+    static JsonNode awaitEnd(String tenant, String id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            JsonNode body = tree(as(tenant).get("/v1/responses/" + id).asString());
+            String status = body.path("status").asText();
+            if (!status.equals("queued") && !status.equals("in_progress") || System.nanoTime() > deadline) {
+                return body;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aTenantIsRefusedOnceItsMonthsBudgetIsSpentWholeAndBackgroundResponsesCounted() {
+        Response first = as("initech").body(REQUEST + "}").post("/v1/responses");
+        Response queued = as("initech").body(REQUEST + ",\"background\":true}").post("/v1/responses");
+        JsonNode background = awaitEnd("initech", queued.jsonPath().getString("id"));
+        int callsBefore = sent(CHAT).size();
+
+        Response refused = as("initech").body(REQUEST + "}").post("/v1/responses");
+        Response refusedStream = as("initech").body(REQUEST + ",\"stream\":true}").post("/v1/responses");
+
+        assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
+        assertThat(tree(first.asString()).at("/usage/x_cost/total").decimalValue()).isEqualByComparingTo("0.000016");
+        assertThat(background.get("status").asText()).isEqualTo("completed");
+        for (Response r : new Response[]{refused, refusedStream}) {
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(429);
+            assertThat(r.jsonPath().getString("error.type")).isEqualTo("insufficient_quota");
+            assertThat(r.jsonPath().getString("error.code")).isEqualTo("insufficient_quota");
+            assertThat(r.jsonPath().getString("error.message")).contains("0.000032 USD")
+                    .contains("0.00003 USD").contains(YearMonth.now(ZoneOffset.UTC).toString())
+                    .contains("kaiwa.budgets.initech.limit");
+        }
+        assertThat(sent(CHAT)).hasSize(callsBefore);
+        JsonNode budget = tree(as("initech").get("/v1/budget").asString());
+        assertThat(budget).isEqualTo(tree("""
+                {"object":"budget","period":"%s","currency":"USD","limit":0.00003,"remaining":0,
+                 "spent":0.000032}""".formatted(YearMonth.now(ZoneOffset.UTC))));
+    }
+
+    @Test
+    void aStreamedResponseCountsAndAFullBudgetStopsCompactionsToo() {
+        var events = StreamingApiTest.events(as("umbrella").body(REQUEST + ",\"stream\":true}").post("/v1/responses")
+                .asString());
+        Response refused = as("umbrella").body("{\"model\":\"chat-priced\",\"input\":\"x\"}")
+                .post("/v1/responses/compact");
+
+        assertThat(events.get(events.size() - 1).at("/response/usage/x_cost/total").decimalValue())
+                .isEqualByComparingTo("0.000016");
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(429);
+        assertThat(refused.jsonPath().getString("error.message")).contains("its budget of 0.00001 USD;")
+                .doesNotContain("next month");
+        assertThat(tree(as("umbrella").get("/v1/budget").asString()).get("period").asText()).isEqualTo("total");
+    }
+
+    @Test
+    void aTenantWithoutABudgetIsNeverRefusedAndSeesNoneOnItsBudget() {
+        assertThat(acme().body(REQUEST + "}").post("/v1/responses").statusCode()).isEqualTo(200);
+
+        JsonNode budget = tree(acme().get("/v1/budget").asString());
+
+        assertThat(budget.get("limit").isNull()).isTrue();
+        assertThat(budget.get("spent").isNull()).isTrue();
+        assertThat(budget.get("object").asText()).isEqualTo("budget");
+    }
+
+    @Test
+    void theBudgetIsTheCallersOwnAndNeedsItsKey() {
+        assertThat(given().get("/v1/budget").statusCode()).isEqualTo(401);
+    }
+}
