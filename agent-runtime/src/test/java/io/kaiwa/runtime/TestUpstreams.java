@@ -69,6 +69,8 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.models.chat-priced.price.input", "1"),
                 Map.entry("kaiwa.models.chat-priced.price.cached-input", "0.1"),
                 Map.entry("kaiwa.models.chat-priced.price.output", "2"),
+                // Recall only where a test asks for it (RecallApiTest): elsewhere the requests sent stay as written.
+                Map.entry("kaiwa.context.recall.enabled", "${kaiwa-test.recall-on:false}"),
                 // A model that sends only its recent turns unless a request says otherwise.
                 Map.entry("kaiwa.models.chat-recent.last-turns", "2"),
                 Map.entry("kaiwa.models.chat-recent.last-turns-block", "1"),

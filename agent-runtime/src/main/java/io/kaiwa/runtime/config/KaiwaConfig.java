@@ -67,11 +67,50 @@ public interface KaiwaConfig {
         @WithDefault("0.7")
         double threshold();
 
+        /** @return how earlier turns are recalled */
+        Recall recall();
+
         /**
          * @return the key that seals compaction items (32 bytes, base64); none: the first instance makes one and keeps
          *         it in the database for every instance
          */
         Optional<String> key();
+    }
+
+    /**
+     * Recall: the earlier turns most like the new input, among those a request does not carry (summarised or left
+     * out), are added to it, marked as recalled.
+     */
+    interface Recall {
+        /** @return whether requests recall earlier turns unless they say otherwise ({@code context_management}) */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * @return what embeds the turns: {@code local} (a small model run in-process; nothing leaves the machine) or
+         *         a provider's name (its OpenAI-compatible {@code /embeddings}, its {@code embedding-model})
+         */
+        @WithDefault("local")
+        String embedder();
+
+        /** @return the most turns recalled for one request */
+        @WithDefault("3")
+        int topK();
+
+        /** @return the least cosine similarity a turn needs to be recalled, from 0 to 1 */
+        @WithDefault("0.35")
+        double threshold();
+
+        /** @return the most characters of a turn embedded and recalled (its beginning) */
+        @WithDefault("1500")
+        int maxChars();
+
+        /**
+         * @return the most turns without a vector embedded for one request (a long conversation stored before recall
+         *         was on gets its vectors over several requests, the newest first)
+         */
+        @WithDefault("200")
+        int maxEmbeddedPerRequest();
     }
 
     /** What a tenant may spend on models, in the catalogue's prices. */
@@ -146,6 +185,16 @@ public interface KaiwaConfig {
          *         none: the conversation's own model
          */
         Optional<String> summarizerModel();
+
+        /**
+         * @return the model its OpenAI-compatible {@code /embeddings} is asked for when it embeds turns for recall
+         *         ({@code kaiwa.context.recall.embedder} names it)
+         */
+        @WithDefault("text-embedding-v4")
+        String embeddingModel();
+
+        /** @return the vectors' length, for an embedding model that offers several; none: the model's default */
+        Optional<Integer> embeddingDimensions();
     }
 
     /**

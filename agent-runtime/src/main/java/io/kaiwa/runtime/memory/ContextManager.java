@@ -1,6 +1,7 @@
 package io.kaiwa.runtime.memory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,11 +19,14 @@ import io.kaiwa.core.catalogue.Cost;
 import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ContextWindow;
 import io.kaiwa.core.context.ModelSummarizer;
+import io.kaiwa.core.context.ReasoningReplay;
+import io.kaiwa.core.context.Recall;
 import io.kaiwa.core.context.RollingSummary;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.item.MessageItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.core.spi.TokenEstimator;
@@ -55,6 +59,9 @@ public class ContextManager {
 
     @Inject
     KaiwaConfig config;
+
+    @Inject
+    TurnRecall turnRecall;
 
     /**
      * What a request is sent, and what its response keeps of it.
@@ -90,6 +97,15 @@ public class ContextManager {
      *         not this tenant's or was changed
      */
     public Uni<Managed> manage(String tenant, String model, Provider provider, ModelAdapter adapter,
+            ContextManagement asked, Conversation conversation, List<Item> input) {
+        List<Turn> stored = conversation.turns();
+        String lastId = stored.isEmpty() ? null : stored.get(stored.size() - 1).id();
+        ContextManagement.Recall recall = asked.given() ? asked.recall() : defaultRecall();
+        Uni<Managed> managed = compacted(tenant, model, provider, adapter, asked, conversation, input);
+        return recall == null || lastId == null ? managed : managed.chain(m -> recalled(tenant, lastId, recall, m));
+    }
+
+    private Uni<Managed> compacted(String tenant, String model, Provider provider, ModelAdapter adapter,
             ContextManagement asked, Conversation conversation, List<Item> input) {
         return Uni.createFrom().deferred(() -> {
             List<Item> opened = openInput(tenant, input);
@@ -134,6 +150,58 @@ public class ContextManager {
                 return new Managed(recent, opened, null, report, Usage.ZERO, null);
             });
         });
+    }
+
+    private ContextManagement.Recall defaultRecall() {
+        KaiwaConfig.Recall r = config.context().recall();
+        return r.enabled() ? new ContextManagement.Recall(null, null) : null;
+    }
+
+    /**
+     * Adds to the request the earlier turns most like its input among those it does not carry. A failure (the
+     * embedding model cannot be asked) leaves the request as it was and says so.
+     */
+    private Uni<Managed> recalled(String tenant, String lastId, ContextManagement.Recall asked, Managed m) {
+        KaiwaConfig.Recall settings = config.context().recall();
+        int topK = asked.topK() != null ? asked.topK() : settings.topK();
+        double threshold = asked.threshold() != null ? asked.threshold() : settings.threshold();
+        ContextWindow window = ContextWindow.select(m.conversation(), m.input());
+        var sent = new HashSet<String>();
+        window.history().forEach(t -> {
+            if (t.id() != null) {
+                sent.add(t.id());
+            }
+        });
+        return Uni.createFrom().deferred(() -> turnRecall.find(tenant, lastId, sent,
+                sentText(window.items(ReasoningReplay.OMIT)), m.input(), topK, threshold)).map(found -> {
+                    if (found == null) {
+                        return m;
+                    }
+                    ObjectNode report = m.report() != null ? m.report() : KaiwaJson.mapper().createObjectNode();
+                    report.set("recall", found.report());
+                    return new Managed(m.conversation(),
+                            Recall.withRecalled(m.input(), found.turns(), settings.maxChars()), m.compaction(),
+                            report, m.usage(), m.cost());
+                }).onFailure().recoverWithItem(failure -> {
+                    // Recall only adds to a request: without it, the request goes as it would have.
+                    LOG.warnf("could not recall earlier turns (%s): sending without them", failure.toString());
+                    ObjectNode report = m.report() != null ? m.report() : KaiwaJson.mapper().createObjectNode();
+                    report.putObject("recall").put("failed", Errors.message(failure)).put("fallback", "recent_turns");
+                    return new Managed(m.conversation(), m.input(), m.compaction(), report, m.usage(), m.cost());
+                });
+    }
+
+    /** The text of the messages a request carries, those a compaction keeps word for word included. */
+    private static String sentText(List<Item> items) {
+        var sb = new StringBuilder(4096);
+        for (Item item : items) {
+            if (item instanceof MessageItem msg) {
+                sb.append(msg.text()).append('\n');
+            } else if (item instanceof CompactionItem c) {
+                sb.append(sentText(c.kept()));
+            }
+        }
+        return sb.toString();
     }
 
     private ContextManagement.LastTurns defaultLastTurns(String model) {

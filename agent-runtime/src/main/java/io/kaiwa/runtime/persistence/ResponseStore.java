@@ -3,7 +3,9 @@ package io.kaiwa.runtime.persistence;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +48,17 @@ public class ResponseStore {
             + "WHERE r.id = :id AND r.tenant = :tenant UNION ALL SELECT p.*, c.depth + 1 FROM kaiwa_response p "
             + "JOIN chain c ON p.id = c.previous_response_id AND p.tenant = c.tenant WHERE c.depth < 100000 "
             + "AND NOT c.compacted) SELECT " + COLUMNS + " FROM chain ORDER BY depth DESC";
+
+    /**
+     * A chain's every response, newest first, with its vector of one embedding model where there is one: what recall
+     * scores. Reads the ids, statuses and vectors only, never the texts.
+     */
+    private static final String LINE = "WITH RECURSIVE line AS (SELECT r.id, r.previous_response_id, r.tenant, r.status, "
+            + "0 AS depth FROM kaiwa_response r WHERE r.id = :id AND r.tenant = :tenant UNION ALL SELECT p.id, "
+            + "p.previous_response_id, p.tenant, p.status, l.depth + 1 FROM kaiwa_response p JOIN line l ON p.id = "
+            + "l.previous_response_id AND p.tenant = l.tenant WHERE l.depth < 100000) SELECT l.id, l.status, l.depth, "
+            + "v.vector FROM line l LEFT JOIN kaiwa_turn_vector v ON v.response_id = l.id AND v.model = :model "
+            + "ORDER BY l.depth";
 
     /** The channel the store notifies when it has stored a response's events; the payload is the response id. */
     public static final String EVENTS_CHANNEL = "kaiwa_events";
@@ -314,6 +327,72 @@ public class ResponseStore {
     public Uni<List<ResponseRecord>> chain(String tenant, String id) {
         return sessions.withSession(s -> s.createNativeQuery(CHAIN, ResponseRecord.class).setParameter("id", id)
                 .setParameter("tenant", tenant).getResultList());
+    }
+
+    /**
+     * One response of a chain, as recall sees it.
+     *
+     * @param id the response
+     * @param status its status
+     * @param depth how far back from the chain's end: 0 for the end
+     * @param vector its vector of the model asked, or {@code null} when none was made yet
+     */
+    public record LineTurn(String id, ResponseStatus status, int depth, float[] vector) {
+    }
+
+    /**
+     * @param tenant the caller's tenant
+     * @param id the chain's last response
+     * @param model the embedding model whose vectors to read
+     * @return the chain's responses, newest first, with their vectors where made
+     */
+    public Uni<List<LineTurn>> line(String tenant, String id, String model) {
+        return sessions.withStatelessSession(s -> s.createNativeQuery(LINE, Object[].class).setParameter("id", id)
+                .setParameter("tenant", tenant).setParameter("model", model).getResultList()).map(rows -> {
+                    var out = new ArrayList<LineTurn>(rows.size());
+                    for (Object[] row : rows) {
+                        out.add(new LineTurn((String) row[0], ResponseStatus.ofWire((String) row[1]),
+                                ((Number) row[2]).intValue(), row[3] == null ? null : Vectors.read((byte[]) row[3])));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * @param tenant the caller's tenant
+     * @param ids response ids
+     * @return those of them that exist for this tenant, in no order
+     */
+    public Uni<List<ResponseRecord>> findAll(String tenant, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return sessions.withSession(s -> s.createSelectionQuery("from ResponseRecord where tenant = :tenant and id in "
+                + ":ids", ResponseRecord.class).setParameter("tenant", tenant).setParameter("ids", ids)
+                .getResultList());
+    }
+
+    /**
+     * Stores turns' vectors, replacing another model's.
+     *
+     * @param model the embedding model that made them
+     * @param vectors by response id
+     * @return when they are committed
+     */
+    public Uni<Void> saveVectors(String model, Map<String, float[]> vectors) {
+        if (vectors.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return apart(() -> sessions.withTransaction(s -> {
+            Uni<Integer> all = Uni.createFrom().item(0);
+            for (Map.Entry<String, float[]> e : vectors.entrySet()) {
+                all = all.chain(n -> s.createNativeQuery("INSERT INTO kaiwa_turn_vector (response_id, model, vector) "
+                        + "VALUES (:id, :model, :vector) ON CONFLICT (response_id) DO UPDATE SET model = excluded.model, "
+                        + "vector = excluded.vector").setParameter("id", e.getKey()).setParameter("model", model)
+                        .setParameter("vector", Vectors.write(e.getValue())).executeUpdate().map(m -> n + m));
+            }
+            return all;
+        })).replaceWithVoid();
     }
 
     /**

@@ -1,12 +1,12 @@
 package io.kaiwa.runtime.provider;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +14,12 @@ import jakarta.inject.Inject;
 
 import io.kaiwa.chat.ChatCompletionsAdapter;
 import io.kaiwa.chat.DashScopeAdapter;
+import io.kaiwa.chat.OpenAiEmbedder;
 import io.kaiwa.core.ModelAdapter;
 import io.kaiwa.core.exception.AuthenticationException;
 import io.kaiwa.core.http.HttpTransport;
 import io.kaiwa.core.http.VertxHttpTransport;
+import io.kaiwa.core.spi.Embedder;
 import io.kaiwa.responses.ResponsesAdapter;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.vertx.core.Vertx;
@@ -31,7 +33,9 @@ public class Providers {
     private final Map<String, Provider> byName = new LinkedHashMap<>();
     private final Provider fallback;
     private final Map<String, ModelAdapter> adapters = new LinkedHashMap<>();
-    private final List<VertxHttpTransport> transports = new ArrayList<>();
+    private final Map<String, VertxHttpTransport> transports = new LinkedHashMap<>();
+    private final Map<String, Embedder> embedders = new ConcurrentHashMap<>();
+    private final KaiwaConfig config;
 
     /**
      * @param config the service's settings
@@ -39,6 +43,7 @@ public class Providers {
      */
     @Inject
     public Providers(KaiwaConfig config, Vertx vertx) {
+        this.config = config;
         config.providers().forEach((name, p) -> {
             String key = p.apiKey().filter(k -> !k.isBlank()).orElse(null);
             String variable = p.apiKeyVariable().orElse(apiKeyVariable(name));
@@ -55,7 +60,7 @@ public class Providers {
             byName.put(name, provider);
             if (key != null) {
                 var transport = VertxHttpTransport.create(vertx, Duration.ofSeconds(10), 256);
-                transports.add(transport);
+                transports.put(name, transport);
                 adapters.put(name, build(provider, transport));
             }
         });
@@ -100,6 +105,34 @@ public class Providers {
     }
 
     /**
+     * @param name a configured provider's name
+     * @return its OpenAI-compatible {@code /embeddings} with its {@code embedding-model}, on its connection pool
+     * @throws IllegalStateException when no such provider is configured, or its API has no {@code /embeddings}
+     * @throws AuthenticationException when the provider has no key, naming the variable that sets it
+     */
+    public Embedder embedder(String name) {
+        Provider provider = byName.get(name);
+        if (provider == null) {
+            throw new IllegalStateException("kaiwa.context.recall.embedder names '" + name + "', which is neither "
+                    + "'local' nor a configured provider; configured: " + byName.keySet());
+        }
+        if (provider.api() == KaiwaConfig.Api.DASHSCOPE) {
+            throw new IllegalStateException("kaiwa.context.recall.embedder: the provider '" + name + "' speaks "
+                    + "DashScope's native API, which has no OpenAI-compatible /embeddings; name a chat provider "
+                    + "(DashScope's compatible-mode base URL) instead.");
+        }
+        adapter(provider);
+        return embedders.computeIfAbsent(name, n -> {
+            KaiwaConfig.Provider p = config.providers().get(n);
+            var b = OpenAiEmbedder.builder().baseUrl(provider.baseUrl()).apiKey(provider.apiKey())
+                    .transport(transports.get(n)).model(p.embeddingModel())
+                    .requestTimeout(provider.requestTimeout());
+            p.embeddingDimensions().ifPresent(b::dimensions);
+            return b.build();
+        });
+    }
+
+    /**
      * @param name a provider's name
      * @return the environment variable that sets its key, as Quarkus reads it: {@code qwen-responses} is
      *         {@code KAIWA_PROVIDERS_QWEN_RESPONSES_API_KEY}; a name with a dot (which only double underscores give in
@@ -131,6 +164,6 @@ public class Providers {
     /** Closes the connection pools. */
     @PreDestroy
     void close() {
-        transports.forEach(VertxHttpTransport::close);
+        transports.values().forEach(VertxHttpTransport::close);
     }
 }
