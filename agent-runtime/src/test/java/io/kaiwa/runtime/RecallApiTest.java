@@ -64,6 +64,8 @@ class RecallApiTest {
 
         JsonNode asked = turn(previous, "猫の名前は何でしたっけ?");
         JsonNode next = turn(asked.get("id").asText(), "ありがとう");
+        // The same question again from the same turn: every vector is made, only the question is embedded.
+        JsonNode again = turn(previous, "猫の名前は何でしたっけ?");
 
         String sent = lastUserText(modelCalls().get(3));
         assertThat(sent).startsWith(Recall.HEADING).contains("[Turn 1]\nUser: 私の猫の名前はミケです。\nAssistant: はい")
@@ -78,6 +80,8 @@ class RecallApiTest {
         JsonNode fifth = modelCalls().get(4).get("messages");
         assertThat(fifth.get(0).get("content").asText()).isEqualTo("猫の名前は何でしたっけ?");
         assertThat(next.at("/x_context/recall/embedded").asInt()).as("only the turn that just left").isEqualTo(1);
+        assertThat(again.at("/x_context/recall/embedded").asInt()).isZero();
+        assertThat(again.at("/x_context/recall/turns/0/turn").asInt()).isEqualTo(1);
     }
 
     @Test

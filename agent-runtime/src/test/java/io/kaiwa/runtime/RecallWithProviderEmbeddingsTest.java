@@ -68,10 +68,11 @@ class RecallWithProviderEmbeddingsTest {
 
     @Test
     void theProvidersEmbeddingsFindTheTurnLeftOut() {
-        TestUpstreams.upstream.stubFor(post(urlEqualTo(EMBEDDINGS)).withRequestBody(matchingJsonPath("$.input[1]"))
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(EMBEDDINGS)).withRequestBody(matchingJsonPath("$.input[2]"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
                         {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.6,0.8]},
-                         {"object":"embedding","index":1,"embedding":[0.6,0.8]}],"model":"text-embedding-v4",
+                         {"object":"embedding","index":1,"embedding":[0.6,0.8]},
+                         {"object":"embedding","index":2,"embedding":[0.8,-0.6]}],"model":"text-embedding-v4",
                          "usage":{"prompt_tokens":9,"total_tokens":9}}""")));
         String third = chain("The door code is 4471.", "Nice weather.", "Sort a list?");
 
@@ -83,7 +84,7 @@ class RecallWithProviderEmbeddingsTest {
         assertThat(embeddings.get(0).get("model").asText()).isEqualTo("text-embedding-v4");
         assertThat(embeddings.get(0).get("dimensions").asInt()).isEqualTo(2);
         assertThat(embeddings.get(0).get("input").toString())
-                .isEqualTo("[\"What is the door code?\",\"User: The door code is 4471.\\nAssistant: はい\"]");
+                .isEqualTo("[\"What is the door code?\",\"The door code is 4471.\",\"はい\"]");
         assertThat(fourth.at("/x_context/recall/embedder").asText()).isEqualTo("text-embedding-v4@2");
         assertThat(fourth.at("/x_context/recall/turns/0/turn").asInt()).isEqualTo(1);
         assertThat(lastUserText(modelCalls().get(3))).startsWith(Recall.HEADING).contains("4471");

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,8 +25,9 @@ import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStatus;
 import io.kaiwa.runtime.persistence.ResponseStore;
 import io.kaiwa.runtime.provider.Providers;
-import io.kaiwa.runtime.service.Records;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Finds the earlier turns of a chain most like a request's new input, among those the request does not carry. Each
@@ -74,6 +76,9 @@ public class TurnRecall {
         }
         Embedder embedder = embedder();
         KaiwaConfig.Recall settings = config.context().recall();
+        // The in-process model answers on a worker thread; the database is reached from the request's context.
+        Context caller = Vertx.currentContext();
+        Executor back = caller == null ? Runnable::run : task -> caller.runOnContext(ignored -> task.run());
         return store.line(tenant, lastId, embedder.model()).chain(line -> {
             var candidates = new ArrayList<ResponseStore.LineTurn>();
             var missing = new ArrayList<String>();
@@ -81,7 +86,7 @@ public class TurnRecall {
                 if (!sent.contains(t.id())
                         && (t.status() == ResponseStatus.COMPLETED || t.status() == ResponseStatus.INCOMPLETE)) {
                     candidates.add(t);
-                    if (t.vector() == null && missing.size() < settings.maxEmbeddedPerRequest()) {
+                    if (t.vectors() == null && missing.size() < settings.maxEmbeddedPerRequest()) {
                         missing.add(t.id());
                     }
                 }
@@ -91,19 +96,30 @@ public class TurnRecall {
             }
             return store.findAll(tenant, missing).chain(records -> {
                 Map<String, Turn> turns = new HashMap<>();
-                var texts = new ArrayList<String>(records.size() + 1);
-                var embeddedIds = new ArrayList<String>(records.size());
+                // The query first, then each turn's non-empty parts; an empty part gets an empty vector.
+                var texts = new ArrayList<String>(records.size() * 2 + 1);
+                var slots = new ArrayList<int[]>(records.size() * 2);
+                var ids = new ArrayList<String>(records.size());
                 texts.add(query);
                 for (ResponseRecord r : records) {
-                    Turn turn = Records.turn(r);
+                    Turn turn = r.turn();
                     turns.put(r.id, turn);
-                    embeddedIds.add(r.id);
-                    texts.add(Recall.text(turn, settings.maxChars()));
+                    List<String> parts = Recall.parts(turn, settings.maxChars());
+                    for (int p = 0; p < parts.size(); p++) {
+                        if (!parts.get(p).isEmpty()) {
+                            slots.add(new int[]{ids.size(), p, texts.size()});
+                            texts.add(parts.get(p));
+                        }
+                    }
+                    ids.add(r.id);
                 }
-                return embedder.embed(texts).chain(vectors -> {
-                    Map<String, float[]> made = new LinkedHashMap<>();
-                    for (int i = 0; i < embeddedIds.size(); i++) {
-                        made.put(embeddedIds.get(i), vectors.get(i + 1));
+                return embedder.embed(texts).emitOn(back).chain(vectors -> {
+                    Map<String, float[][]> made = new LinkedHashMap<>();
+                    for (String id : ids) {
+                        made.put(id, new float[][]{new float[0], new float[0]});
+                    }
+                    for (int[] slot : slots) {
+                        made.get(ids.get(slot[0]))[slot[1]] = vectors.get(slot[2]);
                     }
                     return store.saveVectors(embedder.model(), made)
                             .chain(() -> pick(tenant, line.size(), candidates, made, turns, vectors.get(0),
@@ -114,14 +130,24 @@ public class TurnRecall {
     }
 
     private Uni<Found> pick(String tenant, int total, List<ResponseStore.LineTurn> candidates,
-            Map<String, float[]> made, Map<String, Turn> turns, float[] query, String sentText, int topK,
+            Map<String, float[][]> made, Map<String, Turn> turns, float[] query, String sentText, int topK,
             double threshold, String model, int embedded) {
-        var vectors = new ArrayList<float[]>(candidates.size());
-        for (ResponseStore.LineTurn t : candidates) {
-            vectors.add(t.vector() != null ? t.vector() : made.get(t.id()));
+        // A turn is as alike as the closer of its two parts.
+        double[] scores = new double[candidates.size()];
+        for (int i = 0; i < scores.length; i++) {
+            ResponseStore.LineTurn t = candidates.get(i);
+            float[][] v = t.vectors() != null ? t.vectors() : made.get(t.id());
+            scores[i] = Double.NEGATIVE_INFINITY;
+            if (v != null) {
+                for (float[] part : v) {
+                    if (part != null && part.length == query.length) {
+                        scores[i] = Math.max(scores[i], Recall.similarity(query, part));
+                    }
+                }
+            }
         }
         // Twice as many as asked: some may turn out to be kept word for word already.
-        List<Recall.Scored> best = Recall.top(query, vectors, topK * 2, threshold);
+        List<Recall.Scored> best = Recall.top(scores, topK * 2, threshold);
         var unread = new ArrayList<String>();
         for (Recall.Scored s : best) {
             String id = candidates.get(s.index()).id();
@@ -130,7 +156,7 @@ public class TurnRecall {
             }
         }
         return store.findAll(tenant, unread).map(records -> {
-            records.forEach(r -> turns.put(r.id, Records.turn(r)));
+            records.forEach(r -> turns.put(r.id, r.turn()));
             var found = new ArrayList<Recall.Recalled>(topK);
             ObjectNode report = KaiwaJson.mapper().createObjectNode();
             report.put("embedder", model).put("candidates", candidates.size()).put("embedded", embedded);

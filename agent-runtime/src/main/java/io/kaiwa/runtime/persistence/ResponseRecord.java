@@ -10,6 +10,13 @@ import jakarta.persistence.Transient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.core.ProviderResponse;
+import io.kaiwa.core.Turn;
+import io.kaiwa.core.TurnError;
+import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.Usage;
+import io.kaiwa.core.json.KaiwaJson;
+
 /**
  * A stored response: the create request's parameters, the turn's input and output items, usage and error, the
  * provider's own response id, and, for background responses, the task's lease. JSON columns hold Responses API
@@ -59,4 +66,26 @@ public class ResponseRecord {
     /** The request JSON as parsed when the record was made here; {@code null} when read from the database. */
     @Transient
     public JsonNode requestTree;
+
+    /**
+     * @return this response as a conversation turn, with the provider's own id to chain from when there is one; when
+     *         Kaiwa ran built-in tools, its output is what the model saw (function calls and their outputs)
+     */
+    public Turn turn() {
+        ProviderResponse ref = providerResponseId == null
+                ? null
+                : new ProviderResponse(providerKey, providerResponseId, providerExpiresAt);
+        TurnStatus turnStatus = status.turnStatus();
+        TurnError turnError = null;
+        if (error != null) {
+            JsonNode e = KaiwaJson.parse(error);
+            turnError = new TurnError(e.path("code").asText("error"), e.path("message").asText(""));
+        } else if (turnStatus == TurnStatus.FAILED) {
+            turnError = new TurnError("not_finished", "the response did not finish");
+        }
+        Usage used = usage == null ? null : KaiwaJson.readUsage(KaiwaJson.parse(usage), "usage");
+        return new Turn(id, KaiwaJson.readItems(KaiwaJson.parse(input), "input"),
+                KaiwaJson.readItems(KaiwaJson.parse(transcript != null ? transcript : output), "output"), used, ref,
+                turnStatus, turnError, createdAt, completedAt, null);
+    }
 }

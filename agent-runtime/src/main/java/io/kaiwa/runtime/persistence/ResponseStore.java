@@ -57,8 +57,11 @@ public class ResponseStore {
             + "0 AS depth FROM kaiwa_response r WHERE r.id = :id AND r.tenant = :tenant UNION ALL SELECT p.id, "
             + "p.previous_response_id, p.tenant, p.status, l.depth + 1 FROM kaiwa_response p JOIN line l ON p.id = "
             + "l.previous_response_id AND p.tenant = l.tenant WHERE l.depth < 100000) SELECT l.id, l.status, l.depth, "
-            + "v.vector FROM line l LEFT JOIN kaiwa_turn_vector v ON v.response_id = l.id AND v.model = :model "
-            + "ORDER BY l.depth";
+            + "v.part, v.vector FROM line l LEFT JOIN kaiwa_turn_vector v ON v.response_id = l.id AND v.model = :model "
+            + "ORDER BY l.depth, v.part";
+
+    /** A turn's vectors: what the user said, and what the assistant answered. */
+    public static final int VECTOR_PARTS = 2;
 
     /** The channel the store notifies when it has stored a response's events; the payload is the response id. */
     public static final String EVENTS_CHANNEL = "kaiwa_events";
@@ -335,9 +338,10 @@ public class ResponseStore {
      * @param id the response
      * @param status its status
      * @param depth how far back from the chain's end: 0 for the end
-     * @param vector its vector of the model asked, or {@code null} when none was made yet
+     * @param vectors its vectors of the model asked, by part (what the user said, what the assistant answered; an
+     *        empty one for a part the turn does not have), or {@code null} when none were made yet
      */
-    public record LineTurn(String id, ResponseStatus status, int depth, float[] vector) {
+    public record LineTurn(String id, ResponseStatus status, int depth, float[][] vectors) {
     }
 
     /**
@@ -349,10 +353,20 @@ public class ResponseStore {
     public Uni<List<LineTurn>> line(String tenant, String id, String model) {
         return sessions.withStatelessSession(s -> s.createNativeQuery(LINE, Object[].class).setParameter("id", id)
                 .setParameter("tenant", tenant).setParameter("model", model).getResultList()).map(rows -> {
-                    var out = new ArrayList<LineTurn>(rows.size());
+                    var out = new ArrayList<LineTurn>(rows.size() / 2 + 1);
+                    String current = null;
+                    float[][] vectors = null;
                     for (Object[] row : rows) {
-                        out.add(new LineTurn((String) row[0], ResponseStatus.ofWire((String) row[1]),
-                                ((Number) row[2]).intValue(), row[3] == null ? null : Vectors.read((byte[]) row[3])));
+                        String rowId = (String) row[0];
+                        if (!rowId.equals(current)) {
+                            current = rowId;
+                            vectors = row[3] == null ? null : new float[VECTOR_PARTS][];
+                            out.add(new LineTurn(rowId, ResponseStatus.ofWire((String) row[1]),
+                                    ((Number) row[2]).intValue(), vectors));
+                        }
+                        if (vectors != null && row[3] != null) {
+                            vectors[((Number) row[3]).intValue()] = Vectors.read((byte[]) row[4]);
+                        }
                     }
                     return out;
                 });
@@ -376,20 +390,25 @@ public class ResponseStore {
      * Stores turns' vectors, replacing another model's.
      *
      * @param model the embedding model that made them
-     * @param vectors by response id
+     * @param vectors by response id, by part
      * @return when they are committed
      */
-    public Uni<Void> saveVectors(String model, Map<String, float[]> vectors) {
+    public Uni<Void> saveVectors(String model, Map<String, float[][]> vectors) {
         if (vectors.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return apart(() -> sessions.withTransaction(s -> {
             Uni<Integer> all = Uni.createFrom().item(0);
-            for (Map.Entry<String, float[]> e : vectors.entrySet()) {
-                all = all.chain(n -> s.createNativeQuery("INSERT INTO kaiwa_turn_vector (response_id, model, vector) "
-                        + "VALUES (:id, :model, :vector) ON CONFLICT (response_id) DO UPDATE SET model = excluded.model, "
-                        + "vector = excluded.vector").setParameter("id", e.getKey()).setParameter("model", model)
-                        .setParameter("vector", Vectors.write(e.getValue())).executeUpdate().map(m -> n + m));
+            for (Map.Entry<String, float[][]> e : vectors.entrySet()) {
+                for (int part = 0; part < VECTOR_PARTS; part++) {
+                    short p = (short) part;
+                    byte[] bytes = Vectors.write(e.getValue()[part]);
+                    all = all.chain(n -> s.createNativeQuery("INSERT INTO kaiwa_turn_vector (response_id, part, model, "
+                            + "vector) VALUES (:id, :part, :model, :vector) ON CONFLICT (response_id, part) DO UPDATE "
+                            + "SET model = excluded.model, vector = excluded.vector").setParameter("id", e.getKey())
+                            .setParameter("part", p).setParameter("model", model).setParameter("vector", bytes)
+                            .executeUpdate().map(m -> n + m));
+                }
             }
             return all;
         })).replaceWithVoid();

@@ -11,10 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 
-import io.kaiwa.core.ProviderResponse;
-import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnError;
-import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.catalogue.Cost;
 import io.kaiwa.core.item.Item;
@@ -24,29 +21,6 @@ import io.kaiwa.runtime.persistence.ResponseRecord;
 /** Between stored responses and core turns. */
 public final class Records {
     private Records() {
-    }
-
-    /**
-     * @param r a stored response
-     * @return it as a conversation turn, with the provider's own id to chain from when there is one; when Kaiwa
-     *         ran built-in tools, its output is what the model saw (function calls and their outputs)
-     */
-    public static Turn turn(ResponseRecord r) {
-        ProviderResponse ref = r.providerResponseId == null
-                ? null
-                : new ProviderResponse(r.providerKey, r.providerResponseId, r.providerExpiresAt);
-        TurnStatus status = r.status.turnStatus();
-        TurnError error = null;
-        if (r.error != null) {
-            JsonNode e = KaiwaJson.parse(r.error);
-            error = new TurnError(e.path("code").asText("error"), e.path("message").asText(""));
-        } else if (status == TurnStatus.FAILED) {
-            error = new TurnError("not_finished", "the response did not finish");
-        }
-        Usage usage = r.usage == null ? null : KaiwaJson.readUsage(KaiwaJson.parse(r.usage), "usage");
-        return new Turn(r.id, KaiwaJson.readItems(KaiwaJson.parse(r.input), "input"),
-                KaiwaJson.readItems(KaiwaJson.parse(r.transcript != null ? r.transcript : r.output), "output"), usage,
-                ref, status, error, r.createdAt, r.completedAt, null);
     }
 
     /**

@@ -125,7 +125,7 @@ public class ResponseLifecycle {
                 Uni<ContextManager.Managed> managed;
                 if (model.multiTurn()) {
                     for (ResponseRecord r : history) {
-                        conversation.addTurn(Records.turn(r));
+                        conversation.addTurn(r.turn());
                     }
                     managed = !manage
                             ? Uni.createFrom().item(ContextManager.Managed.asIs(conversation.build(),
@@ -179,7 +179,7 @@ public class ResponseLifecycle {
                     checkContinuable(request.previousResponseId(), history);
                 }
                 var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
-                history.forEach(r -> conversation.addTurn(Records.turn(r)));
+                history.forEach(r -> conversation.addTurn(r.turn()));
                 return context.compactNow(tenant, request.model(), provider, adapter, conversation.build(),
                         request.input());
             }).map(m -> new Compacted(Ids.next("resp"), request.model(), Instant.now(),

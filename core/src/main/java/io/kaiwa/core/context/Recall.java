@@ -76,6 +76,30 @@ public final class Recall {
     }
 
     /**
+     * @param turn a turn
+     * @param maxChars the most characters to keep
+     * @return what the user said in it, and what the assistant answered: embedded apart, so that a short fact the user
+     *         stated is not drowned by a long answer (and an answer's content can still be found); each may be empty
+     */
+    public static List<String> parts(Turn turn, int maxChars) {
+        String said = query(turn.input());
+        var answer = new StringBuilder();
+        for (Item item : turn.output()) {
+            if (item instanceof MessageItem m && m.role() == Role.ASSISTANT && !m.text().isBlank()) {
+                if (!answer.isEmpty()) {
+                    answer.append('\n');
+                }
+                answer.append(m.text().strip());
+            }
+        }
+        return List.of(cut(said == null ? "" : said, maxChars), cut(answer.toString(), maxChars));
+    }
+
+    private static String cut(String text, int maxChars) {
+        return text.length() <= maxChars ? text : text.substring(0, maxChars);
+    }
+
+    /**
      * @param input a request's new items
      * @return the text of its user messages, what earlier turns are recalled for; {@code null} when it has none (a
      *         tool's output going back, say)
@@ -133,19 +157,30 @@ public final class Recall {
      * Brute force, which is what one conversation needs: a few thousand vectors take a millisecond or two.
      *
      * @param query the new input's vector
-     * @param candidates the earlier turns' vectors; a {@code null} entry is skipped
+     * @param candidates the earlier turns' vectors; a {@code null} or empty entry is skipped
      * @param k the most to return
      * @param threshold the least similarity to return
      * @return the {@code k} most alike at or above the threshold, most alike first
      */
     public static List<Scored> top(float[] query, List<float[]> candidates, int k, double threshold) {
-        var best = new PriorityQueue<Scored>(Comparator.comparingDouble(Scored::score));
-        for (int i = 0; i < candidates.size(); i++) {
+        double[] scores = new double[candidates.size()];
+        for (int i = 0; i < scores.length; i++) {
             float[] c = candidates.get(i);
-            if (c == null) {
-                continue;
-            }
-            double score = similarity(query, c);
+            scores[i] = c == null || c.length == 0 ? Double.NEGATIVE_INFINITY : similarity(query, c);
+        }
+        return top(scores, k, threshold);
+    }
+
+    /**
+     * @param scores each candidate's similarity to the query
+     * @param k the most to return
+     * @param threshold the least similarity to return
+     * @return the {@code k} best at or above the threshold, best first
+     */
+    public static List<Scored> top(double[] scores, int k, double threshold) {
+        var best = new PriorityQueue<Scored>(Comparator.comparingDouble(Scored::score));
+        for (int i = 0; i < scores.length; i++) {
+            double score = scores[i];
             if (score >= threshold && (best.size() < k || score > best.peek().score())) {
                 best.add(new Scored(i, score));
                 if (best.size() > k) {

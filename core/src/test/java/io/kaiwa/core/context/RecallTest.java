@@ -27,6 +27,14 @@ class RecallTest {
     }
 
     @Test
+    void aTurnsPartsAreWhatTheUserSaidAndWhatTheAssistantAnsweredEachCut() {
+        assertThat(Recall.parts(turn(" 私の猫はミケです ", "覚えました"), 1000)).containsExactly("私の猫はミケです", "覚えました");
+        assertThat(Recall.parts(turn("abcdef", "ghijkl"), 3)).containsExactly("abc", "ghi");
+        assertThat(Recall.parts(Turn.completed(List.of(new FunctionCallOutputItem("c1", "42")), List.of()), 10))
+                .containsExactly("", "");
+    }
+
+    @Test
     void theQueryIsTheUsersTextAndNoneForAToolsOutput() {
         assertThat(Recall.query(List.of(MessageItem.user("a"), MessageItem.user("b")))).isEqualTo("a\nb");
         assertThat(Recall.query(List.of(new FunctionCallOutputItem("c1", "42")))).isNull();
