@@ -68,23 +68,28 @@ class RecallWithProviderEmbeddingsTest {
 
     @Test
     void theProvidersEmbeddingsFindTheTurnLeftOut() {
-        TestUpstreams.upstream.stubFor(post(urlEqualTo(EMBEDDINGS)).withRequestBody(matchingJsonPath("$.input[2]"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
-                        {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.6,0.8]},
-                         {"object":"embedding","index":1,"embedding":[0.6,0.8]},
-                         {"object":"embedding","index":2,"embedding":[0.8,-0.6]}],"model":"text-embedding-v4",
-                         "usage":{"prompt_tokens":9,"total_tokens":9}}""")));
+        // The question is embedded alone; the turn left out as two parts: what the user said, and the answer.
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(EMBEDDINGS)).atPriority(5).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                        {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.6,0.8]}],
+                         "model":"text-embedding-v4","usage":{"prompt_tokens":5,"total_tokens":5}}""")));
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(EMBEDDINGS)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.input[1]")).willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody("""
+                                {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.6,0.8]},
+                                 {"object":"embedding","index":1,"embedding":[0.8,-0.6]}],"model":"text-embedding-v4",
+                                 "usage":{"prompt_tokens":9,"total_tokens":9}}""")));
         String third = chain("The door code is 4471.", "Nice weather.", "Sort a list?");
 
         JsonNode fourth = tree(create(acme(), "{\"model\":\"chat-recent\",\"input\":\"What is the door code?\","
                 + "\"previous_response_id\":\"" + third + "\"}").asString());
 
-        List<JsonNode> embeddings = sent(EMBEDDINGS);
-        assertThat(embeddings).hasSize(1);
-        assertThat(embeddings.get(0).get("model").asText()).isEqualTo("text-embedding-v4");
-        assertThat(embeddings.get(0).get("dimensions").asInt()).isEqualTo(2);
-        assertThat(embeddings.get(0).get("input").toString())
-                .isEqualTo("[\"What is the door code?\",\"The door code is 4471.\",\"はい\"]");
+        List<String> embedded = sent(EMBEDDINGS).stream().map(b -> b.get("input").toString()).sorted().toList();
+        assertThat(embedded).containsExactly("[\"The door code is 4471.\",\"はい\"]", "[\"What is the door code?\"]");
+        assertThat(sent(EMBEDDINGS)).allSatisfy(b -> {
+            assertThat(b.get("model").asText()).isEqualTo("text-embedding-v4");
+            assertThat(b.get("dimensions").asInt()).isEqualTo(2);
+        });
         assertThat(fourth.at("/x_context/recall/embedder").asText()).isEqualTo("text-embedding-v4@2");
         assertThat(fourth.at("/x_context/recall/turns/0/turn").asInt()).isEqualTo(1);
         assertThat(lastUserText(modelCalls().get(3))).startsWith(Recall.HEADING).contains("4471");

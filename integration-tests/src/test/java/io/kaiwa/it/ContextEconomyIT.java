@@ -336,8 +336,9 @@ class ContextEconomyIT {
 
     /**
      * Request-path time at turn 1,000 next to turn 10 ({@code context_management: []}: the history from the latest
-     * compaction, nothing made), and the time recall adds at 1,000 stored turns (the same requests with
-     * {@code recall}). Requests alternate between the cases, so that the machine's noise falls on both.
+     * compaction, nothing made; the long chain compacted ten turns before its end, so both send about as much), and
+     * the time recall adds at 1,000 stored turns (the same requests with {@code recall}). Requests alternate between
+     * the cases, so that the machine's noise falls on both.
      */
     @Test
     @Tag("bench")
@@ -348,7 +349,11 @@ class ContextEconomyIT {
         String longChain = null;
         long built = System.nanoTime();
         for (int n = 1; n <= turns; n++) {
-            longChain = create("bench-chat", said(1 + (n - 1) % 200, random), longChain, null).path("id").asText();
+            // Ten turns before the end, a compaction keeping next to nothing: the last request then sends about what
+            // the ten-turn chain sends, so what differs is only the length of the chain behind it.
+            String management = n == turns - 9 ? "[{\"type\":\"compaction\",\"compact_threshold\":1000}]" : null;
+            longChain = create("bench-chat", said(1 + (n - 1) % 200, random), longChain, management).path("id")
+                    .asText();
         }
         double buildSeconds = (System.nanoTime() - built) / 1e9;
         String shortChain = null;

@@ -111,6 +111,13 @@ public interface KaiwaConfig {
          */
         @WithDefault("200")
         int maxEmbeddedPerRequest();
+
+        /**
+         * @return the most turns whose vectors each instance holds in memory (about 800 bytes a turn with the local
+         *         model), so that a long conversation's are not read from the database on every request
+         */
+        @WithDefault("20000")
+        int cacheTurns();
     }
 
     /** What a tenant may spend on models, in the catalogue's prices. */

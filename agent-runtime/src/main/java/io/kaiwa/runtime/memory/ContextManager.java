@@ -3,6 +3,7 @@ package io.kaiwa.runtime.memory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
 import io.kaiwa.core.Turn;
+import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.catalogue.Cost;
 import io.kaiwa.core.context.ContextPolicy;
@@ -99,10 +101,11 @@ public class ContextManager {
     public Uni<Managed> manage(String tenant, String model, Provider provider, ModelAdapter adapter,
             ContextManagement asked, Conversation conversation, List<Item> input) {
         List<Turn> stored = conversation.turns();
-        String lastId = stored.isEmpty() ? null : stored.get(stored.size() - 1).id();
         ContextManagement.Recall recall = asked.given() ? asked.recall() : defaultRecall();
         Uni<Managed> managed = compacted(tenant, model, provider, adapter, asked, conversation, input);
-        return recall == null || lastId == null ? managed : managed.chain(m -> recalled(tenant, lastId, recall, m));
+        return recall == null || stored.isEmpty()
+                ? managed
+                : managed.chain(m -> recalled(tenant, recall, stored, m));
     }
 
     private Uni<Managed> compacted(String tenant, String model, Provider provider, ModelAdapter adapter,
@@ -161,7 +164,7 @@ public class ContextManager {
      * Adds to the request the earlier turns most like its input among those it does not carry. A failure (the
      * embedding model cannot be asked) leaves the request as it was and says so.
      */
-    private Uni<Managed> recalled(String tenant, String lastId, ContextManagement.Recall asked, Managed m) {
+    private Uni<Managed> recalled(String tenant, ContextManagement.Recall asked, List<Turn> stored, Managed m) {
         KaiwaConfig.Recall settings = config.context().recall();
         int topK = asked.topK() != null ? asked.topK() : settings.topK();
         double threshold = asked.threshold() != null ? asked.threshold() : settings.threshold();
@@ -172,7 +175,11 @@ public class ContextManager {
                 sent.add(t.id());
             }
         });
-        return Uni.createFrom().deferred(() -> turnRecall.find(tenant, lastId, sent,
+        if (!before(stored) && sentAll(stored, sent)) {
+            // The request carries the whole chain: nothing to recall, nothing to embed.
+            return Uni.createFrom().item(m);
+        }
+        return Uni.createFrom().deferred(() -> turnRecall.find(tenant, stored, sent,
                 sentText(window.items(ReasoningReplay.OMIT)), m.input(), topK, threshold)).map(found -> {
                     if (found == null) {
                         return m;
@@ -189,6 +196,31 @@ public class ContextManager {
                     report.putObject("recall").put("failed", Errors.message(failure)).put("fallback", "recent_turns");
                     return new Managed(m.conversation(), m.input(), m.compaction(), report, m.usage(), m.cost());
                 });
+    }
+
+    /** @return whether the chain goes back before these turns: they start at a compaction, which stands for more */
+    private static boolean before(List<Turn> stored) {
+        if (stored.isEmpty()) {
+            return false;
+        }
+        Turn first = stored.get(0);
+        for (List<Item> items : List.of(first.input(), first.output())) {
+            for (Item item : items) {
+                if (item instanceof CompactionItem) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean sentAll(List<Turn> stored, Set<String> sent) {
+        for (Turn t : stored) {
+            if ((t.status() == TurnStatus.COMPLETED || t.status() == TurnStatus.INCOMPLETE) && !sent.contains(t.id())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The text of the messages a request carries, those a compaction keeps word for word included. */

@@ -13,8 +13,11 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.kaiwa.core.Turn;
+import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.context.Recall;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
@@ -46,7 +49,13 @@ public class TurnRecall {
     @Inject
     KaiwaConfig config;
 
+    @Inject
+    TurnVectors vectors;
+
     private volatile Embedder local;
+    /** Chains' lines by tenant and last response; weighed by length, the entries shared between lines. */
+    private final Cache<String, List<Entry>> lines = Caffeine.newBuilder().maximumWeight(2_000_000)
+            .weigher((String key, List<Entry> line) -> line.size()).build();
 
     /**
      * What recall found.
@@ -59,7 +68,7 @@ public class TurnRecall {
 
     /**
      * @param tenant whose chain it is
-     * @param lastId the chain's last response
+     * @param loaded the chain's turns as loaded for the request (from its latest compaction), oldest first
      * @param sent the responses whose turns the request already carries
      * @param sentText the text the request already carries, so that a turn kept word for word is not recalled again
      * @param input the request's new input
@@ -68,83 +77,157 @@ public class TurnRecall {
      * @return what was found; {@code null} when there was nothing to look through (no earlier turn left out, or no
      *         user text to look for), so that no embedding is asked for
      */
-    public Uni<Found> find(String tenant, String lastId, Set<String> sent, String sentText, List<Item> input,
+    public Uni<Found> find(String tenant, List<Turn> loaded, Set<String> sent, String sentText, List<Item> input,
             int topK, double threshold) {
         String query = Recall.query(input);
         if (query == null) {
             return Uni.createFrom().nullItem();
         }
         Embedder embedder = embedder();
-        KaiwaConfig.Recall settings = config.context().recall();
+        String model = embedder.model();
         // The in-process model answers on a worker thread; the database is reached from the request's context.
         Context caller = Vertx.currentContext();
         Executor back = caller == null ? Runnable::run : task -> caller.runOnContext(ignored -> task.run());
-        return store.line(tenant, lastId, embedder.model()).chain(line -> {
-            var candidates = new ArrayList<ResponseStore.LineTurn>();
-            var missing = new ArrayList<String>();
-            for (ResponseStore.LineTurn t : line) {
-                if (!sent.contains(t.id())
-                        && (t.status() == ResponseStatus.COMPLETED || t.status() == ResponseStatus.INCOMPLETE)) {
+        // The query is embedded while the chain is read.
+        Uni<float[]> queryVector = embedder.embed(List.of(query)).emitOn(back).map(v -> v.get(0));
+        return Uni.combine().all().unis(line(tenant, loaded), queryVector).asTuple().chain(both -> {
+            List<Entry> line = both.getItem1();
+            var candidates = new ArrayList<Entry>();
+            var packed = new HashMap<String, TurnVectors.Packed>();
+            var uncached = new ArrayList<String>();
+            for (Entry t : line) {
+                if (!sent.contains(t.id()) && t.replayable()) {
                     candidates.add(t);
-                    if (t.vectors() == null && missing.size() < settings.maxEmbeddedPerRequest()) {
-                        missing.add(t.id());
+                    TurnVectors.Packed p = vectors.get(model, t.id());
+                    if (p != null) {
+                        packed.put(t.id(), p);
+                    } else {
+                        uncached.add(t.id());
                     }
                 }
             }
             if (candidates.isEmpty()) {
                 return Uni.createFrom().nullItem();
             }
-            return store.findAll(tenant, missing).chain(records -> {
-                Map<String, Turn> turns = new HashMap<>();
-                // The query first, then each turn's non-empty parts; an empty part gets an empty vector.
-                var texts = new ArrayList<String>(records.size() * 2 + 1);
-                var slots = new ArrayList<int[]>(records.size() * 2);
-                var ids = new ArrayList<String>(records.size());
-                texts.add(query);
-                for (ResponseRecord r : records) {
-                    Turn turn = r.turn();
-                    turns.put(r.id, turn);
-                    List<String> parts = Recall.parts(turn, settings.maxChars());
-                    for (int p = 0; p < parts.size(); p++) {
-                        if (!parts.get(p).isEmpty()) {
-                            slots.add(new int[]{ids.size(), p, texts.size()});
-                            texts.add(parts.get(p));
-                        }
+            return store.vectors(uncached, model).chain(stored -> {
+                stored.forEach((id, v) -> packed.put(id, vectors.put(model, id, v)));
+                var missing = new ArrayList<String>();
+                for (String id : uncached) {
+                    if (!packed.containsKey(id) && missing.size() < settings().maxEmbeddedPerRequest()) {
+                        missing.add(id);
                     }
-                    ids.add(r.id);
                 }
-                return embedder.embed(texts).emitOn(back).chain(vectors -> {
-                    Map<String, float[][]> made = new LinkedHashMap<>();
-                    for (String id : ids) {
-                        made.put(id, new float[][]{new float[0], new float[0]});
-                    }
-                    for (int[] slot : slots) {
-                        made.get(ids.get(slot[0]))[slot[1]] = vectors.get(slot[2]);
-                    }
-                    return store.saveVectors(embedder.model(), made)
-                            .chain(() -> pick(tenant, line.size(), candidates, made, turns, vectors.get(0),
-                                    sentText, topK, threshold, embedder.model(), made.size()));
+                return embedMissing(tenant, embedder, missing, back).map(made -> {
+                    made.vectors().forEach((id, v) -> packed.put(id, vectors.put(model, id, v)));
+                    return made;
                 });
+            }).chain(made -> pick(tenant, candidates, packed, made.turns(), both.getItem2(), sentText, topK,
+                    threshold, model, made.vectors().size()));
+        });
+    }
+
+    /**
+     * One turn of a chain, as recall looks through it.
+     *
+     * @param id the response
+     * @param replayable whether it finished with an answer (completed or incomplete)
+     * @param number its place in the chain, from 1
+     */
+    record Entry(String id, boolean replayable, int number) {
+    }
+
+    /**
+     * The chain behind the last loaded turn, newest first. A chain only grows at its end, so the line of a turn is
+     * its own entries before the line of an earlier turn: held lines are extended by the turns loaded since, and the
+     * database is walked only for a chain this instance has not seen.
+     */
+    private Uni<List<Entry>> line(String tenant, List<Turn> loaded) {
+        String lastId = loaded.get(loaded.size() - 1).id();
+        for (int i = loaded.size() - 1; i >= 0; i--) {
+            List<Entry> held = lines.getIfPresent(tenant + '\n' + loaded.get(i).id());
+            if (held != null) {
+                var line = new ArrayList<Entry>(held.size() + loaded.size() - 1 - i);
+                int number = held.get(0).number() + loaded.size() - 1 - i;
+                for (int j = loaded.size() - 1; j > i; j--) {
+                    Turn t = loaded.get(j);
+                    line.add(new Entry(t.id(), t.status() == TurnStatus.COMPLETED
+                            || t.status() == TurnStatus.INCOMPLETE, number--));
+                }
+                line.addAll(held);
+                List<Entry> kept = List.copyOf(line);
+                lines.put(tenant + '\n' + lastId, kept);
+                return Uni.createFrom().item(kept);
+            }
+        }
+        return store.line(tenant, lastId).map(rows -> {
+            var line = new ArrayList<Entry>(rows.size());
+            for (ResponseStore.LineTurn t : rows) {
+                line.add(new Entry(t.id(), t.status() == ResponseStatus.COMPLETED
+                        || t.status() == ResponseStatus.INCOMPLETE, rows.size() - t.depth()));
+            }
+            List<Entry> kept = List.copyOf(line);
+            if (!kept.isEmpty()) {
+                lines.put(tenant + '\n' + lastId, kept);
+            }
+            return kept;
+        });
+    }
+
+    /** Turns embedded for a request: their vectors by part, and the turns read to embed them. */
+    private record Made(Map<String, float[][]> vectors, Map<String, Turn> turns) {
+    }
+
+    /** Embeds the turns that have no vectors yet: what the user said and what the assistant answered, apart. */
+    private Uni<Made> embedMissing(String tenant, Embedder embedder, List<String> missing, Executor back) {
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(new Made(Map.of(), new HashMap<>()));
+        }
+        return store.findAll(tenant, missing).chain(records -> {
+            Map<String, Turn> turns = new HashMap<>();
+            var texts = new ArrayList<String>(records.size() * 2);
+            var slots = new ArrayList<int[]>(records.size() * 2);
+            var ids = new ArrayList<String>(records.size());
+            for (ResponseRecord r : records) {
+                Turn turn = r.turn();
+                turns.put(r.id, turn);
+                List<String> parts = Recall.parts(turn, settings().maxChars());
+                for (int p = 0; p < parts.size(); p++) {
+                    if (!parts.get(p).isEmpty()) {
+                        slots.add(new int[]{ids.size(), p, texts.size()});
+                        texts.add(parts.get(p));
+                    }
+                }
+                ids.add(r.id);
+            }
+            Map<String, float[][]> made = new LinkedHashMap<>();
+            for (String id : ids) {
+                // A part the turn does not have is kept empty, so the turn counts as embedded.
+                made.put(id, new float[][]{new float[0], new float[0]});
+            }
+            Uni<List<float[]>> embedded = texts.isEmpty()
+                    ? Uni.createFrom().item(List.of())
+                    : embedder.embed(texts).emitOn(back);
+            return embedded.chain(v -> {
+                for (int[] slot : slots) {
+                    made.get(ids.get(slot[0]))[slot[1]] = v.get(slot[2]);
+                }
+                return store.saveVectors(embedder.model(), made).replaceWith(new Made(made, turns));
             });
         });
     }
 
-    private Uni<Found> pick(String tenant, int total, List<ResponseStore.LineTurn> candidates,
-            Map<String, float[][]> made, Map<String, Turn> turns, float[] query, String sentText, int topK,
-            double threshold, String model, int embedded) {
+    private KaiwaConfig.Recall settings() {
+        return config.context().recall();
+    }
+
+    private Uni<Found> pick(String tenant, List<Entry> candidates,
+            Map<String, TurnVectors.Packed> packed, Map<String, Turn> turns, float[] query, String sentText,
+            int topK, double threshold, String model, int embedded) {
         // A turn is as alike as the closer of its two parts.
         double[] scores = new double[candidates.size()];
         for (int i = 0; i < scores.length; i++) {
-            ResponseStore.LineTurn t = candidates.get(i);
-            float[][] v = t.vectors() != null ? t.vectors() : made.get(t.id());
-            scores[i] = Double.NEGATIVE_INFINITY;
-            if (v != null) {
-                for (float[] part : v) {
-                    if (part != null && part.length == query.length) {
-                        scores[i] = Math.max(scores[i], Recall.similarity(query, part));
-                    }
-                }
-            }
+            TurnVectors.Packed p = packed.get(candidates.get(i).id());
+            scores[i] = p == null ? Double.NEGATIVE_INFINITY : p.score(query);
         }
         // Twice as many as asked: some may turn out to be kept word for word already.
         List<Recall.Scored> best = Recall.top(scores, topK * 2, threshold);
@@ -162,13 +245,13 @@ public class TurnRecall {
             report.put("embedder", model).put("candidates", candidates.size()).put("embedded", embedded);
             ArrayNode listed = report.putArray("turns");
             for (Recall.Scored s : best) {
-                ResponseStore.LineTurn t = candidates.get(s.index());
+                Entry t = candidates.get(s.index());
                 Turn turn = turns.get(t.id());
                 String asked = turn == null ? null : Recall.query(turn.input());
                 if (turn == null || asked != null && sentText.contains(asked)) {
                     continue;
                 }
-                int number = total - t.depth();
+                int number = t.number();
                 found.add(new Recall.Recalled(turn, number, s.score()));
                 listed.addObject().put("turn", number).put("response_id", t.id())
                         .put("score", Math.round(s.score() * 1000) / 1000.0);

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -49,16 +50,12 @@ public class ResponseStore {
             + "JOIN chain c ON p.id = c.previous_response_id AND p.tenant = c.tenant WHERE c.depth < 100000 "
             + "AND NOT c.compacted) SELECT " + COLUMNS + " FROM chain ORDER BY depth DESC";
 
-    /**
-     * A chain's every response, newest first, with its vector of one embedding model where there is one: what recall
-     * scores. Reads the ids, statuses and vectors only, never the texts.
-     */
+    /** A chain's every response, newest first: what recall looks through. Reads ids and statuses only. */
     private static final String LINE = "WITH RECURSIVE line AS (SELECT r.id, r.previous_response_id, r.tenant, r.status, "
             + "0 AS depth FROM kaiwa_response r WHERE r.id = :id AND r.tenant = :tenant UNION ALL SELECT p.id, "
             + "p.previous_response_id, p.tenant, p.status, l.depth + 1 FROM kaiwa_response p JOIN line l ON p.id = "
-            + "l.previous_response_id AND p.tenant = l.tenant WHERE l.depth < 100000) SELECT l.id, l.status, l.depth, "
-            + "v.part, v.vector FROM line l LEFT JOIN kaiwa_turn_vector v ON v.response_id = l.id AND v.model = :model "
-            + "ORDER BY l.depth, v.part";
+            + "l.previous_response_id AND p.tenant = l.tenant WHERE l.depth < 100000) SELECT l.id, l.status, l.depth "
+            + "FROM line l ORDER BY l.depth";
 
     /** A turn's vectors: what the user said, and what the assistant answered. */
     public static final int VECTOR_PARTS = 2;
@@ -338,35 +335,44 @@ public class ResponseStore {
      * @param id the response
      * @param status its status
      * @param depth how far back from the chain's end: 0 for the end
-     * @param vectors its vectors of the model asked, by part (what the user said, what the assistant answered; an
-     *        empty one for a part the turn does not have), or {@code null} when none were made yet
      */
-    public record LineTurn(String id, ResponseStatus status, int depth, float[][] vectors) {
+    public record LineTurn(String id, ResponseStatus status, int depth) {
     }
 
     /**
      * @param tenant the caller's tenant
      * @param id the chain's last response
-     * @param model the embedding model whose vectors to read
-     * @return the chain's responses, newest first, with their vectors where made
+     * @return the chain's responses, newest first
      */
-    public Uni<List<LineTurn>> line(String tenant, String id, String model) {
+    public Uni<List<LineTurn>> line(String tenant, String id) {
         return sessions.withStatelessSession(s -> s.createNativeQuery(LINE, Object[].class).setParameter("id", id)
-                .setParameter("tenant", tenant).setParameter("model", model).getResultList()).map(rows -> {
-                    var out = new ArrayList<LineTurn>(rows.size() / 2 + 1);
-                    String current = null;
-                    float[][] vectors = null;
+                .setParameter("tenant", tenant).getResultList()).map(rows -> {
+                    var out = new ArrayList<LineTurn>(rows.size());
                     for (Object[] row : rows) {
-                        String rowId = (String) row[0];
-                        if (!rowId.equals(current)) {
-                            current = rowId;
-                            vectors = row[3] == null ? null : new float[VECTOR_PARTS][];
-                            out.add(new LineTurn(rowId, ResponseStatus.ofWire((String) row[1]),
-                                    ((Number) row[2]).intValue(), vectors));
-                        }
-                        if (vectors != null && row[3] != null) {
-                            vectors[((Number) row[3]).intValue()] = Vectors.read((byte[]) row[4]);
-                        }
+                        out.add(new LineTurn((String) row[0], ResponseStatus.ofWire((String) row[1]),
+                                ((Number) row[2]).intValue()));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * @param ids responses
+     * @param model the embedding model
+     * @return the vectors it made of them, by response id, by part (see {@link #VECTOR_PARTS}); a response it has
+     *         not embedded is absent
+     */
+    public Uni<Map<String, float[][]>> vectors(Collection<String> ids, String model) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return sessions.withStatelessSession(s -> s.createNativeQuery("SELECT response_id, part, vector FROM "
+                + "kaiwa_turn_vector WHERE response_id IN (:ids) AND model = :model", Object[].class)
+                .setParameter("ids", ids).setParameter("model", model).getResultList()).map(rows -> {
+                    var out = new HashMap<String, float[][]>(rows.size());
+                    for (Object[] row : rows) {
+                        out.computeIfAbsent((String) row[0], id -> new float[VECTOR_PARTS][])[((Number) row[1])
+                                .intValue()] = Vectors.read((byte[]) row[2]);
                     }
                     return out;
                 });
