@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 @QuarkusTest
 @QuarkusTestResource(value = TestUpstreams.class, restrictToAnnotatedClass = false)
@@ -45,9 +47,14 @@ class BackgroundApiTest {
     }
 
     static JsonNode awaitStatus(String id, String... statuses) {
+        return awaitStatus(ResponsesApiTest::acme, id, statuses);
+    }
+
+    /** @return the response once it has one of the statuses, or as it is after ten seconds */
+    static JsonNode awaitStatus(Supplier<RequestSpecification> caller, String id, String... statuses) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
-            Response r = acme().get("/v1/responses/" + id);
+            Response r = caller.get().get("/v1/responses/" + id);
             JsonNode body = ResponsesApiTest.tree(r.asString());
             if (List.of(statuses).contains(body.path("status").asText()) || System.nanoTime() > deadline) {
                 return body;

@@ -11,7 +11,6 @@ import static io.kaiwa.runtime.ResponsesApiTest.tree;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 
@@ -55,19 +54,7 @@ class BudgetApiTest {
     }
 
     static JsonNode awaitEnd(String tenant, String id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            JsonNode body = tree(as(tenant).get("/v1/responses/" + id).asString());
-            String status = body.path("status").asText();
-            if (!status.equals("queued") && !status.equals("in_progress") || System.nanoTime() > deadline) {
-                return body;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        return BackgroundApiTest.awaitStatus(() -> as(tenant), id, "completed", "failed", "cancelled", "incomplete");
     }
 
     @Test

@@ -299,17 +299,22 @@ class CompactionApiTest {
         return firsts;
     }
 
-    @Test
-    void lastTurnsInBlocksKeepsThePromptsStartUntilAWholeBlockGoes() {
-        chatWithSummaries();
+    /** @return the last response of a chain of turns "q1", "q2", ... with these extra request fields */
+    static String chainOf(String model, int turns, String fields) {
         String previous = null;
-        for (int i = 1; i <= 7; i++) {
-            Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"q" + i + "\""
-                    + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"")
-                    + ",\"context_management\":[{\"type\":\"last_turns\",\"turns\":2,\"block\":2}]}");
+        for (int i = 1; i <= turns; i++) {
+            Response r = create(acme(), "{\"model\":\"" + model + "\",\"input\":\"q" + i + "\""
+                    + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + fields + "}");
             assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
             previous = r.jsonPath().getString("id");
         }
+        return previous;
+    }
+
+    @Test
+    void lastTurnsInBlocksKeepsThePromptsStartUntilAWholeBlockGoes() {
+        chatWithSummaries();
+        chainOf("gpt-chat", 7, ",\"context_management\":[{\"type\":\"last_turns\",\"turns\":2,\"block\":2}]");
 
         List<JsonNode> calls = modelCalls();
         // Two to three turns of history; the start moves at the fifth and seventh turns only.
@@ -329,13 +334,7 @@ class CompactionApiTest {
     @Test
     void aModelsConfiguredRecentTurnsApplyUnlessTheRequestSaysOtherwise() {
         chatWithSummaries();
-        String previous = null;
-        for (int i = 1; i <= 4; i++) {
-            Response r = create(acme(), "{\"model\":\"chat-recent\",\"input\":\"q" + i + "\""
-                    + (previous == null ? "" : ",\"previous_response_id\":\"" + previous + "\"") + "}");
-            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
-            previous = r.jsonPath().getString("id");
-        }
+        String previous = chainOf("chat-recent", 4, "");
         create(acme(), "{\"model\":\"chat-recent\",\"input\":\"q5\",\"previous_response_id\":\"" + previous
                 + "\",\"context_management\":[]}");
 

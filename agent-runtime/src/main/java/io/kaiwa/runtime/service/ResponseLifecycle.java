@@ -112,13 +112,7 @@ public class ResponseLifecycle {
             boolean truncate = "auto".equals(request.options().path("truncation").asText());
             // A task accepted before its tenant's budget ran out still runs: only new requests are refused.
             Uni<Void> allowed = existing != null ? Uni.createFrom().voidItem() : budgets.check(tenant);
-            Uni<List<ResponseRecord>> chain = allowed.chain(() -> request.previousResponseId() == null
-                    ? Uni.createFrom().item(List.of())
-                    : store.chain(tenant, request.previousResponseId()));
-            return chain.chain(history -> {
-                if (request.previousResponseId() != null) {
-                    checkContinuable(request.previousResponseId(), history);
-                }
+            return allowed.chain(() -> history(tenant, request.previousResponseId())).chain(history -> {
                 var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
                 ResponseRecord record = existing != null ? existing : newRecord(tenant, request, provider);
                 ResponseRecord previous = history.isEmpty() ? null : history.get(history.size() - 1);
@@ -171,13 +165,7 @@ public class ResponseLifecycle {
         return Uni.createFrom().deferred(() -> {
             Provider provider = providers.route(request.model());
             ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
-            Uni<List<ResponseRecord>> chain = budgets.check(tenant).chain(() -> request.previousResponseId() == null
-                    ? Uni.createFrom().item(List.of())
-                    : store.chain(tenant, request.previousResponseId()));
-            return chain.chain(history -> {
-                if (request.previousResponseId() != null) {
-                    checkContinuable(request.previousResponseId(), history);
-                }
+            return budgets.check(tenant).chain(() -> history(tenant, request.previousResponseId())).chain(history -> {
                 var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
                 history.forEach(r -> conversation.addTurn(r.turn()));
                 return context.compactNow(tenant, request.model(), provider, adapter, conversation.build(),
@@ -193,6 +181,18 @@ public class ResponseLifecycle {
         JsonNode instructions = options.remove("instructions");
         return CreateRequest.of(r.model, KaiwaJson.readItems(KaiwaJson.parse(r.input), "input"),
                 instructions == null ? null : instructions.asText(), r.previousResponseId, true, false, true, options);
+    }
+
+    /**
+     * @return the chain a request continues, from its latest compaction on; empty for none; fails when the previous
+     *         response is missing or unfinished
+     */
+    private Uni<List<ResponseRecord>> history(String tenant, String previousResponseId) {
+        if (previousResponseId == null) {
+            return Uni.createFrom().item(List.of());
+        }
+        return store.chain(tenant, previousResponseId).invoke(history -> checkContinuable(previousResponseId,
+                history));
     }
 
     private static void checkContinuable(String id, List<ResponseRecord> history) {
