@@ -332,6 +332,21 @@ class CompactionApiTest {
     }
 
     @Test
+    void lastTurnsAlsoBoundsAChainedResponsesProviderBySendingTheKeptTurnsInsteadOfItsId() {
+        String path = "/resp/v1/responses";
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(providerResponse("up_1", "はい"))));
+
+        chainOf("qwen3-max-2026-01-23", 3, ",\"context_management\":[{\"type\":\"last_turns\",\"turns\":1,"
+                + "\"block\":1}]");
+
+        List<JsonNode> calls = sent(path);
+        assertThat(calls.get(1).get("previous_response_id").asText()).isEqualTo("up_1");
+        assertThat(calls.get(2).has("previous_response_id")).isFalse();
+        assertThat(calls.get(2).get("input").toString()).contains("q2").contains("q3").doesNotContain("q1");
+    }
+
+    @Test
     void aModelsConfiguredRecentTurnsApplyUnlessTheRequestSaysOtherwise() {
         chatWithSummaries();
         String previous = chainOf("chat-recent", 4, "");

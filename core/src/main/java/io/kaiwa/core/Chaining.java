@@ -26,6 +26,11 @@ public record Chaining(Mode mode, String previousResponseId) {
         /** Sent the history: the adapter sends {@code store: false}, so the provider keeps nothing to chain from. */
         STORE_DISABLED,
         /**
+         * Sent the history: the context policy leaves out turns the provider's stored chain holds (a last-N or token
+         * budget policy past its limit), so the request carries what the policy keeps instead.
+         */
+        POLICY_TRIMMED,
+        /**
          * Sent the history after a chained request was refused because the provider no longer knew the id: the
          * request went out twice.
          */

@@ -38,6 +38,7 @@ import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.content.OutputText;
 import io.kaiwa.core.content.UrlCitation;
+import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.event.ToolCallPhase;
 import io.kaiwa.core.exception.InvalidPayloadException;
@@ -439,6 +440,28 @@ class ResponsesAdapterTest extends UpstreamTest {
 
                 assertThat(sentBodies().get(1)).isEqualTo(tree(HISTORY_REQUEST));
                 assertThat(second.chaining().mode()).isEqualTo(Chaining.Mode.OTHER_PROVIDER);
+            }
+        }
+
+        @Test
+        void aPolicyThatLeavesOutTurnsTheProviderHoldsSendsTheKeptTurnsInstead() {
+            answers(200, response("first", "一です。", 20, 8), 200, response("second", "二です。", 40, 5), 200,
+                    response("third", "三です。", 30, 5));
+            try (var adapter = adapter().build()) {
+                var c = Conversation.builder().contextPolicy(ContextPolicy.lastTurns(1)).build();
+                c = c.withTurn(send(adapter, c, MessageItem.user("一")));
+                Turn second = send(adapter, c, MessageItem.user("二"));
+                c = c.withTurn(second);
+
+                Turn third = send(adapter, c, MessageItem.user("三"));
+
+                // One turn of history: the second may chain from the first, the third may not carry the first.
+                assertThat(second.chaining().isChained()).isTrue();
+                assertThat(third.chaining()).isEqualTo(new Chaining(Chaining.Mode.POLICY_TRIMMED, null));
+                JsonNode sent = sentBodies().get(2);
+                assertThat(sent.has("previous_response_id")).isFalse();
+                assertThat(sent.get("input").toString()).contains("二").contains("二です。").contains("三")
+                        .doesNotContain("一");
             }
         }
 

@@ -20,6 +20,7 @@ import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ProviderResponse;
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnStatus;
+import io.kaiwa.core.context.ContextPolicy;
 import io.kaiwa.core.context.ContextWindow;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.exception.InvalidPayloadException;
@@ -184,10 +185,10 @@ public final class ResponsesEngine {
         String model = settings.checkTurn(conversation, input);
         checkOptions(options.extras());
         Boolean keep = options.store() != null ? options.store() : store;
-        return new Plan(conversation, List.copyOf(input), model, options, keep, chaining(conversation, keep));
+        return new Plan(conversation, List.copyOf(input), model, options, keep, chaining(conversation, input, keep));
     }
 
-    private Chaining chaining(Conversation conversation, Boolean store) {
+    private Chaining chaining(Conversation conversation, List<Item> input, Boolean store) {
         if (Boolean.FALSE.equals(store)) {
             return new Chaining(Chaining.Mode.STORE_DISABLED, null);
         }
@@ -209,7 +210,20 @@ public final class ResponsesEngine {
         if (!ref.usableBy(provider, settings.clock().instant())) {
             return new Chaining(Chaining.Mode.EXPIRED, ref.responseId());
         }
+        if (trimmed(conversation, input)) {
+            return new Chaining(Chaining.Mode.POLICY_TRIMMED, null);
+        }
         return Chaining.chained(ref.responseId());
+    }
+
+    /**
+     * Whether the policies (the conversation's, then the adapter's) leave out a turn the provider's chain holds: then
+     * chaining would send what the policy refuses, so the kept turns are sent instead.
+     */
+    private boolean trimmed(Conversation conversation, List<Item> input) {
+        ContextWindow all = ContextWindow.select(conversation.withContextPolicy(ContextPolicy.keepAll()), input);
+        ContextWindow kept = settings.contextPolicy().apply(ContextWindow.select(conversation, input));
+        return kept.history().size() < all.history().size();
     }
 
     /**
