@@ -1,10 +1,14 @@
 package io.kaiwa.runtime;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.kaiwa.runtime.CompactionApiTest.CHAT;
 import static io.kaiwa.runtime.CompactionApiTest.chatWithSummaries;
 import static io.kaiwa.runtime.CompactionApiTest.modelCalls;
 import static io.kaiwa.runtime.ResponsesApiTest.acme;
 import static io.kaiwa.runtime.ResponsesApiTest.create;
+import static io.kaiwa.runtime.ResponsesApiTest.providerResponse;
 import static io.kaiwa.runtime.ResponsesApiTest.sent;
 import static io.kaiwa.runtime.ResponsesApiTest.tree;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +86,30 @@ class RecallApiTest {
         assertThat(next.at("/x_context/recall/embedded").asInt()).as("only the turn that just left").isEqualTo(1);
         assertThat(again.at("/x_context/recall/embedded").asInt()).isZero();
         assertThat(again.at("/x_context/recall/turns/0/turn").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aResponsesProviderGetsTheRecalledTurnsWithTheInstructionsWhichItsChainDoesNotKeep() {
+        String path = "/resp/v1/responses";
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(providerResponse("up_1", "はい"))));
+        String previous = null;
+        for (String said : List.of("私の猫の名前はミケです。", "今日は天気がいいですね。", "How do I sort a list in Python?",
+                "猫の名前は何でしたっけ?")) {
+            Response r = create(acme(), "{\"model\":\"qwen3-max-2026-01-23\",\"instructions\":\"短く答えて\","
+                    + "\"input\":\"" + said + "\"" + (previous == null
+                            ? ""
+                            : ",\"previous_response_id\":\""
+                                    + previous + "\"")
+                    + POLICY + "}");
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+            previous = r.jsonPath().getString("id");
+        }
+
+        JsonNode asked = sent(path).get(3);
+        assertThat(asked.get("instructions").asText()).startsWith("短く答えて\n\n" + Recall.HEADING)
+                .contains("[Turn 1]\nUser: 私の猫の名前はミケです。");
+        assertThat(asked.get("input").toString()).doesNotContain(Recall.HEADING).contains("猫の名前は何でしたっけ?");
     }
 
     @Test

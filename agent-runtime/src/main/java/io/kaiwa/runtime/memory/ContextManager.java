@@ -38,6 +38,8 @@ import io.kaiwa.runtime.config.KaiwaConfig;
 import io.kaiwa.runtime.provider.Models;
 import io.kaiwa.runtime.provider.Provider;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Decides what context a request is sent, for every provider style: the history from its latest compaction on
@@ -103,9 +105,13 @@ public class ContextManager {
         List<Turn> stored = conversation.turns();
         ContextManagement.Recall recall = asked.given() ? asked.recall() : defaultRecall();
         Uni<Managed> managed = compacted(tenant, model, provider, adapter, asked, conversation, input);
-        return recall == null || stored.isEmpty()
-                ? managed
-                : managed.chain(m -> recalled(tenant, recall, stored, m));
+        if (recall == null || stored.isEmpty()) {
+            return managed;
+        }
+        // A summary whose call was retried ends on another thread; recall reads the database from the request's.
+        Context caller = Vertx.currentContext();
+        return (caller == null ? managed : managed.emitOn(task -> caller.runOnContext(ignored -> task.run())))
+                .chain(m -> recalled(tenant, recall, stored, provider.api() == KaiwaConfig.Api.RESPONSES, m));
     }
 
     private Uni<Managed> compacted(String tenant, String model, Provider provider, ModelAdapter adapter,
@@ -164,7 +170,8 @@ public class ContextManager {
      * Adds to the request the earlier turns most like its input among those it does not carry. A failure (the
      * embedding model cannot be asked) leaves the request as it was and says so.
      */
-    private Uni<Managed> recalled(String tenant, ContextManagement.Recall asked, List<Turn> stored, Managed m) {
+    private Uni<Managed> recalled(String tenant, ContextManagement.Recall asked, List<Turn> stored,
+            boolean keepsChain, Managed m) {
         KaiwaConfig.Recall settings = config.context().recall();
         int topK = asked.topK() != null ? asked.topK() : settings.topK();
         double threshold = asked.threshold() != null ? asked.threshold() : settings.threshold();
@@ -186,6 +193,19 @@ public class ContextManager {
                     }
                     ObjectNode report = m.report() != null ? m.report() : KaiwaJson.mapper().createObjectNode();
                     report.set("recall", found.report());
+                    if (found.turns().isEmpty()) {
+                        return new Managed(m.conversation(), m.input(), m.compaction(), report, m.usage(), m.cost());
+                    }
+                    if (keepsChain) {
+                        // A Responses provider keeps every input in its chain, but not the instructions: the recalled
+                        // turns go with those, so they are not stored on its side turn after turn.
+                        String block = Recall.block(found.turns(), settings.maxChars());
+                        String instructions = m.conversation().instructions();
+                        return new Managed(m.conversation().withInstructions(instructions == null
+                                ? block
+                                : instructions + "\n\n" + block), m.input(), m.compaction(), report, m.usage(),
+                                m.cost());
+                    }
                     return new Managed(m.conversation(),
                             Recall.withRecalled(m.input(), found.turns(), settings.maxChars()), m.compaction(),
                             report, m.usage(), m.cost());

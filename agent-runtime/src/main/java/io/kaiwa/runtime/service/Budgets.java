@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.core.catalogue.Cost;
 import io.kaiwa.core.exception.InsufficientQuotaException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.config.KaiwaConfig;
@@ -94,22 +95,44 @@ public class Budgets {
      * @return when it is added
      */
     public Uni<Void> charge(ResponseRecord finished) {
-        KaiwaConfig.Budget budget = config.budgets().get(finished.tenant);
-        if (budget == null || finished.usage == null) {
+        if (!config.budgets().containsKey(finished.tenant) || finished.usage == null) {
             return Uni.createFrom().voidItem();
         }
         JsonNode cost = KaiwaJson.parse(finished.usage).path("x_cost");
-        if (!cost.path("total").isNumber() || !budget.currency().equals(cost.path("currency").asText())) {
+        if (!cost.path("total").isNumber()) {
             return Uni.createFrom().voidItem();
         }
-        BigDecimal total = cost.get("total").decimalValue();
+        return charge(finished.tenant, cost.path("currency").asText(), cost.get("total").decimalValue());
+    }
+
+    /**
+     * Adds a cost to a tenant's spend, when the tenant has a budget in its currency (a cost in another currency is
+     * logged, not counted). A failure to add it is logged, never the caller's failure.
+     *
+     * @param tenant the tenant
+     * @param cost what was spent (a response the client abandoned, a compaction), or {@code null} when not known
+     * @return when it is added
+     */
+    public Uni<Void> charge(String tenant, Cost cost) {
+        return cost == null || !config.budgets().containsKey(tenant)
+                ? Uni.createFrom().voidItem()
+                : charge(tenant, cost.currency(), cost.total());
+    }
+
+    private Uni<Void> charge(String tenant, String currency, BigDecimal total) {
+        KaiwaConfig.Budget budget = config.budgets().get(tenant);
         if (total.signum() == 0) {
             return Uni.createFrom().voidItem();
         }
-        return store.addSpend(finished.tenant, period(budget.period()), budget.currency(), total)
+        if (!budget.currency().equals(currency)) {
+            LOG.warnf("%s spent %s %s, not counted against its budget in %s", tenant, total.toPlainString(), currency,
+                    budget.currency());
+            return Uni.createFrom().voidItem();
+        }
+        return store.addSpend(tenant, period(budget.period()), budget.currency(), total)
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("could not add %s %s spent by %s to its budget: %s", total.toPlainString(),
-                            budget.currency(), finished.tenant, failure.toString());
+                            budget.currency(), tenant, failure.toString());
                     return null;
                 });
     }

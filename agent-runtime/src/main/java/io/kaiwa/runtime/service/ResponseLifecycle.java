@@ -170,9 +170,10 @@ public class ResponseLifecycle {
                 history.forEach(r -> conversation.addTurn(r.turn()));
                 return context.compactNow(tenant, request.model(), provider, adapter, conversation.build(),
                         request.input());
-            }).map(m -> new Compacted(Ids.next("resp"), request.model(), Instant.now(),
-                    m == null ? null : m.compaction(), m == null ? Usage.ZERO : m.usage(),
-                    Records.json(m == null ? Usage.ZERO : m.usage(), m == null ? null : m.cost(), null)));
+            }).call(m -> m == null ? Uni.createFrom().voidItem() : budgets.charge(tenant, m.cost()))
+                    .map(m -> new Compacted(Ids.next("resp"), request.model(), Instant.now(),
+                            m == null ? null : m.compaction(), m == null ? Usage.ZERO : m.usage(),
+                            Records.json(m == null ? Usage.ZERO : m.usage(), m == null ? null : m.cost(), null)));
         });
     }
 

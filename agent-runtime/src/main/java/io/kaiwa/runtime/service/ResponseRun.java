@@ -11,8 +11,11 @@ import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.catalogue.Cost;
 import io.kaiwa.core.catalogue.ModelInfo;
+import io.kaiwa.core.context.ContextWindow;
+import io.kaiwa.core.context.ReasoningReplay;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.spi.TokenEstimator;
 import io.kaiwa.runtime.agent.AgentLoop;
 import io.kaiwa.runtime.agent.StepEvents;
 import io.kaiwa.runtime.common.Errors;
@@ -48,6 +51,8 @@ public final class ResponseRun {
         }
     }
 
+    private static final TokenEstimator ESTIMATOR = TokenEstimator.defaultEstimator();
+
     private final CreateRequest request;
     private final Provider provider;
     private final ModelInfo model;
@@ -63,6 +68,9 @@ public final class ResponseRun {
     private final int offset;
     private boolean ended;
     private boolean counted;
+    private boolean charged;
+    /** Output tokens streamed so far, estimated: what an abandoned response is charged for its output. */
+    private long outputSeen;
 
     ResponseRun(CreateRequest request, Provider provider, ModelInfo model, AgentLoop loop, ResponseRecord record,
             Mode mode, Metrics metrics, Records.ChainTotal chainCostBefore, ContextManager.Managed context) {
@@ -148,8 +156,38 @@ public final class ResponseRun {
             out.add(events.finished(end(f.turn())));
             return record;
         }
+        if (e instanceof StreamEvent.TextDelta d) {
+            outputSeen += ESTIMATOR.estimateText(d.delta());
+        } else if (e instanceof StreamEvent.ReasoningDelta d) {
+            outputSeen += ESTIMATOR.estimateText(d.delta());
+        }
         events.on(StepEvents.shift(e, offset), out);
         return null;
+    }
+
+    /**
+     * @return whether the run's cost is still to be charged to its tenant's budget; {@code true} once only, so that a
+     *         run is charged once however it ends
+     */
+    public boolean charge() {
+        if (charged) {
+            return false;
+        }
+        charged = true;
+        return true;
+    }
+
+    /**
+     * What a run that did not finish cost, as far as can be told: its first request's input (estimated; the provider
+     * bills it once it is sent), the output streamed so far, and the summary made for it.
+     *
+     * @return the estimate, or {@code null} when the model's prices are not known
+     */
+    public Cost unfinishedCost() {
+        ContextWindow window = ContextWindow.select(conversation, context.input());
+        long input = ESTIMATOR.estimateText(window.instructions())
+                + ESTIMATOR.estimate(window.items(ReasoningReplay.KEEP));
+        return add(model.cost(Usage.of(input, outputSeen)), context.cost());
     }
 
     /**

@@ -64,25 +64,34 @@ public class ResponseService {
         head.add(openAi.lifecycle("response.created").sse());
         head.add(openAi.lifecycle("response.in_progress").sse());
         run.opening().forEach(e -> head.add(e.sse()));
-        Multi<String> body = events.onItem().transformToUniAndConcatenate(e -> {
-            var out = new ArrayList<OpenAiEvents.Event>(3);
-            ResponseRecord ended = run.on(e, out);
-            // The last event goes out once the response is kept: a client may continue it as soon as it has it.
-            return ended == null ? Uni.createFrom().item(sse(out)) : keep(run, ended).replaceWith(sse(out));
-        }).onFailure().recoverWithMulti(failure -> {
-            ResponseRecord failed = run.fail(failure);
-            String last = openAi.finished(failed).sse();
-            return keep(run, failed).replaceWith(last).toMulti();
-        });
+        Multi<String> body = events.onCancellation().call(() -> abandoned(run)).onItem()
+                .transformToUniAndConcatenate(e -> {
+                    var out = new ArrayList<OpenAiEvents.Event>(3);
+                    ResponseRecord ended = run.on(e, out);
+                    // The last event goes out once the response is kept: a client may continue it as soon as it has it.
+                    return ended == null ? Uni.createFrom().item(sse(out)) : keep(run, ended).replaceWith(sse(out));
+                }).onFailure().recoverWithMulti(failure -> {
+                    ResponseRecord failed = run.fail(failure);
+                    String last = openAi.finished(failed).sse();
+                    return keep(run, failed).replaceWith(last).toMulti();
+                });
         return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(head), body);
     }
 
     private Uni<ResponseRecord> keep(ResponseRun run, ResponseRecord finished) {
-        Uni<Void> charged = budgets.charge(finished);
+        Uni<Void> charged = run.charge() ? budgets.charge(finished) : Uni.createFrom().voidItem();
         if (!run.request().store()) {
             return charged.replaceWith(finished);
         }
-        return charged.chain(() -> store.insertSoon(finished)).replaceWith(finished);
+        return Uni.combine().all().unis(charged, store.insertSoon(finished)).discardItems().replaceWith(finished);
+    }
+
+    /** A client that goes away mid-stream still pays for what the provider was sent and had streamed. */
+    private Uni<Void> abandoned(ResponseRun run) {
+        if (!run.charge()) {
+            return Uni.createFrom().voidItem();
+        }
+        return run.ended() ? budgets.charge(run.record()) : budgets.charge(run.record().tenant, run.unfinishedCost());
     }
 
     private static String sse(List<OpenAiEvents.Event> events) {

@@ -241,6 +241,16 @@ public class BackgroundTasks {
             }
         }
 
+        /** What the task cost its tenant: its usage's cost, or for a run cancelled midway an estimate of it. */
+        private Uni<Void> charge() {
+            if (run != null && !run.charge()) {
+                return Uni.createFrom().voidItem();
+            }
+            return task.usage == null && run != null
+                    ? budgets.charge(task.tenant, run.unfinishedCost())
+                    : budgets.charge(task);
+        }
+
         /** Stores the task's end with its last event: once, after the events before it. */
         private void finish(OpenAiEvents.Event last) {
             if (done) {
@@ -319,7 +329,7 @@ public class BackgroundTasks {
                             LOG.warnf("%s was taken over by another worker; this one's results are dropped", task.id);
                             leave();
                         } else if (last) {
-                            budgets.charge(task).subscribe().with(ignored -> {
+                            charge().subscribe().with(ignored -> {
                             });
                             release();
                             poll();

@@ -58,7 +58,7 @@ public final class Recall {
         var sb = new StringBuilder(256);
         append(sb, turn.input());
         append(sb, turn.output());
-        return sb.length() <= maxChars ? sb.toString() : sb.substring(0, maxChars);
+        return cut(sb.toString(), maxChars);
     }
 
     private static void append(StringBuilder sb, List<Item> items) {
@@ -96,7 +96,12 @@ public final class Recall {
     }
 
     private static String cut(String text, int maxChars) {
-        return text.length() <= maxChars ? text : text.substring(0, maxChars);
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        // Never half a character: a cut between a surrogate pair steps back before it.
+        int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return text.substring(0, end);
     }
 
     /**
@@ -194,6 +199,21 @@ public final class Recall {
     }
 
     /**
+     * @param recalled the turns found, in any order (they are written oldest first)
+     * @param maxChars the most characters of each turn to write
+     * @return the recalled turns as a marked block of text: {@link #HEADING}, each turn, {@link #END}
+     */
+    public static String block(List<Recalled> recalled, int maxChars) {
+        var ordered = new ArrayList<>(recalled);
+        ordered.sort(Comparator.comparingInt(Recalled::number));
+        var block = new StringBuilder(HEADING);
+        for (Recalled r : ordered) {
+            block.append("\n\n[Turn ").append(r.number()).append("]\n").append(text(r.turn(), maxChars));
+        }
+        return block.append("\n").append(END).toString();
+    }
+
+    /**
      * @param input a request's new items
      * @param recalled the turns found, in any order (they are written oldest first)
      * @param maxChars the most characters of each turn to write
@@ -213,16 +233,9 @@ public final class Recall {
         if (last < 0) {
             return input;
         }
-        var ordered = new ArrayList<>(recalled);
-        ordered.sort(Comparator.comparingInt(Recalled::number));
-        var block = new StringBuilder(HEADING);
-        for (Recalled r : ordered) {
-            block.append("\n\n[Turn ").append(r.number()).append("]\n").append(text(r.turn(), maxChars));
-        }
-        block.append("\n").append(END).append("\n\n");
         MessageItem m = (MessageItem) input.get(last);
         var content = new ArrayList<ContentPart>(m.content().size() + 1);
-        content.add(new InputText(block.toString()));
+        content.add(new InputText(block(recalled, maxChars) + "\n\n"));
         content.addAll(m.content());
         var out = new ArrayList<>(input);
         out.set(last, new MessageItem(m.id(), m.role(), content, m.status(), m.extra()));
