@@ -11,6 +11,12 @@ import static io.kaiwa.runtime.ResponsesApiTest.tree;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 
@@ -21,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -98,6 +105,62 @@ class BudgetApiTest {
         assertThat(refused.jsonPath().getString("error.message")).contains("its budget of 0.00001 USD;")
                 .doesNotContain("next month");
         assertThat(tree(as("umbrella").get("/v1/budget").asString()).get("period").asText()).isEqualTo("total");
+    }
+
+    @Test
+    void aCompactionIsChargedWhatItsSummaryCost() {
+        CompactionApiTest.chatWithSummaries();
+        BigDecimal before = spent("hooli");
+        String one = as("hooli").body(REQUEST + "}").post("/v1/responses").jsonPath().getString("id");
+
+        Response compacted = as("hooli").body("{\"model\":\"chat-priced\",\"previous_response_id\":\"" + one + "\"}")
+                .post("/v1/responses/compact");
+
+        assertThat(compacted.statusCode()).as(compacted.asString()).isEqualTo(200);
+        BigDecimal summary = tree(compacted.asString()).at("/usage/x_cost/total").decimalValue();
+        assertThat(summary).isEqualByComparingTo("0.000016");
+        assertThat(spent("hooli").subtract(before)).isEqualByComparingTo("0.000032");
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamIsStillChargedForWhatWasSentAndStreamed() throws Exception {
+        var body = new StringBuilder(StreamingApiTest.chunk("{\"role\":\"assistant\",\"content\":\"\"}", null));
+        for (int i = 0; i < 20; i++) {
+            body.append(StreamingApiTest.chunk("{\"content\":\"token" + i + " \"}", null));
+        }
+        body.append(StreamingApiTest.chunk("{}", "stop")).append("data: [DONE]\n\n");
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(CHAT)).atPriority(1).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(body.toString())
+                .withChunkedDribbleDelay(22, 2_000)));
+        BigDecimal before = spent("hooli");
+        String request = REQUEST.replace("\"hi\"", "\"" + "a long question ".repeat(50) + "\"")
+                + ",\"stream\":true}";
+
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
+            socket.getOutputStream().write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer sk-hooli-test\r\nContent-Type: application/json\r\nContent-Length: "
+                    + request.length() + "\r\n\r\n" + request).getBytes(StandardCharsets.UTF_8));
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.contains("token1 "));
+            assertThat(line).isNotNull();
+        }
+
+        // Nothing is stored for it, but the input went to the provider and two deltas came back: about 200 tokens
+        // in at 1 USD and a few out at 2 USD a million.
+        long deadline = System.currentTimeMillis() + 10_000;
+        BigDecimal charged;
+        do {
+            Thread.sleep(100);
+            charged = spent("hooli").subtract(before);
+        } while (charged.signum() == 0 && System.currentTimeMillis() < deadline);
+        assertThat(charged).isBetween(new BigDecimal("0.0001"), new BigDecimal("0.0003"));
+    }
+
+    static BigDecimal spent(String tenant) {
+        return tree(as(tenant).get("/v1/budget").asString()).get("spent").decimalValue();
     }
 
     @Test

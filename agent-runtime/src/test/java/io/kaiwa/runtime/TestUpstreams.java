@@ -40,7 +40,8 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("quarkus.datasource.username", "postgres"),
                 Map.entry("quarkus.datasource.password", ""),
                 Map.entry("kaiwa.auth.api-keys",
-                        "acme:sk-acme-test,globex:sk-globex-test,initech:sk-initech-test,umbrella:sk-umbrella-test"),
+                        "acme:sk-acme-test,globex:sk-globex-test,initech:sk-initech-test,umbrella:sk-umbrella-test,"
+                                + "hooli:sk-hooli-test"),
                 Map.entry("kaiwa.providers.chat.base-url", base + "/chat/v1"),
                 Map.entry("kaiwa.providers.chat.api", "chat"),
                 Map.entry("kaiwa.providers.chat.api-key", "sk-upstream-chat"),
@@ -78,6 +79,7 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.budgets.initech.limit", "0.00003"),
                 Map.entry("kaiwa.budgets.umbrella.limit", "0.00001"),
                 Map.entry("kaiwa.budgets.umbrella.period", "total"),
+                Map.entry("kaiwa.budgets.hooli.limit", "1"),
                 // A catalogue model, overridden here.
                 Map.entry("kaiwa.models.qwen-flash.max-output-tokens", "2048"),
                 // Followers of a stored stream must be woken by notifications: a test that relied on the periodic
