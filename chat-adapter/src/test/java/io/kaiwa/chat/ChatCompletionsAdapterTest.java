@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Nested;
@@ -476,6 +477,32 @@ class ChatCompletionsAdapterTest extends UpstreamTest {
                         [{"role":"system","content":[{"type":"text","text":"a long handbook",
                           "cache_control":{"type":"ephemeral"}}]},
                          {"role":"user","content":"q"}]"""));
+            }
+        }
+
+        @Test
+        void aReplayWithMoreThanFourCacheMarkersSendsOnlyTheLastFour() {
+            var items = new ArrayList<Item>();
+            for (int i = 1; i <= 6; i++) {
+                items.add(KaiwaJson.readItem("""
+                        {"type":"message","role":"user","content":[{"type":"input_text","text":"turn %d",
+                         "cache_control":{"type":"ephemeral"}}]}""".formatted(i)));
+            }
+            try (var adapter = adapter().build()) {
+                answer(chatAnswer("c", "ok", null, "stop", 1, 1, 0, 0));
+
+                adapter.send(Conversation.create(), items).await().atMost(WAIT);
+
+                JsonNode messages = sentBodies().get(0).get("messages");
+                assertThat(messages).hasSize(6);
+                // The first two lose their markers, and with them the parts form.
+                assertThat(messages.get(0).get("content").asText()).isEqualTo("turn 1");
+                assertThat(messages.get(1).get("content").asText()).isEqualTo("turn 2");
+                for (int i = 2; i < 6; i++) {
+                    assertThat(messages.get(i).get("content")).isEqualTo(tree("""
+                            [{"type":"text","text":"turn %d","cache_control":{"type":"ephemeral"}}]"""
+                            .formatted(i + 1)));
+                }
             }
         }
 

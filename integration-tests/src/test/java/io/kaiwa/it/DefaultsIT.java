@@ -50,4 +50,16 @@ class DefaultsIT {
                 .hasMessageContaining("exited during startup")
                 .hasMessageContaining("kaiwa.tools.web-search.max-result");
     }
+
+    @Test
+    void aRecallSettingOutOfRangeStopsTheStartNamingIt() throws Exception {
+        Path folder = Files.createTempDirectory(Path.of("target"), "it-recall").toAbsolutePath();
+        Files.createDirectories(folder.resolve("config"));
+        Files.writeString(folder.resolve("config/application.properties"), "kaiwa.context.recall.threshold=35\n");
+
+        assertThatThrownBy(() -> ServiceProcess.start("recall", Map.of("KAIWA_DATA_DIR", folder.resolve("data")
+                .toString()), folder)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited during startup")
+                .hasMessageContaining("kaiwa.context.recall.threshold must be from 0 to 1, not 35.0");
+    }
 }

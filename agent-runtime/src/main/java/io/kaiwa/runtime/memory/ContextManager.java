@@ -29,6 +29,7 @@ import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.MessageItem;
+import io.kaiwa.core.item.Role;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.core.spi.TokenEstimator;
@@ -243,17 +244,21 @@ public class ContextManager {
         return true;
     }
 
-    /** The text of the messages a request carries, those a compaction keeps word for word included. */
-    private static String sentText(List<Item> items) {
-        var sb = new StringBuilder(4096);
+    /** The texts of the user's messages a request carries, those a compaction keeps word for word included. */
+    private static Set<String> sentText(List<Item> items) {
+        var texts = new HashSet<String>();
+        addUserTexts(items, texts);
+        return texts;
+    }
+
+    private static void addUserTexts(List<Item> items, Set<String> texts) {
         for (Item item : items) {
-            if (item instanceof MessageItem msg) {
-                sb.append(msg.text()).append('\n');
+            if (item instanceof MessageItem msg && msg.role() == Role.USER) {
+                texts.add(msg.text().strip());
             } else if (item instanceof CompactionItem c) {
-                sb.append(sentText(c.kept()));
+                addUserTexts(c.kept(), texts);
             }
         }
-        return sb.toString();
     }
 
     private ContextManagement.LastTurns defaultLastTurns(String model) {

@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,14 +23,19 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.context.Recall;
 import io.kaiwa.core.item.Item;
+import io.kaiwa.core.item.MessageItem;
+import io.kaiwa.core.item.Role;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.spi.Embedder;
 import io.kaiwa.embeddings.local.LocalEmbedder;
 import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.persistence.MemoryStore;
 import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStatus;
 import io.kaiwa.runtime.persistence.ResponseStore;
 import io.kaiwa.runtime.provider.Providers;
+import io.quarkus.runtime.ImageMode;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -38,10 +46,18 @@ import io.vertx.core.Vertx;
  * force over the chain's vectors, which a conversation of thousands of turns does in a millisecond or two. Only ids
  * and vectors are read for scoring; the texts of the turns found are read afterwards.
  */
+@Startup
 @ApplicationScoped
 public class TurnRecall {
+    private static final Logger LOG = Logger.getLogger(TurnRecall.class);
+    private static final String NO_LOCAL_MODEL = "The in-process embedding model (ONNX Runtime, a JNI library) "
+            + "cannot run in a native executable: set kaiwa.context.recall.embedder to a provider's name.";
+
     @Inject
     ResponseStore store;
+
+    @Inject
+    MemoryStore memory;
 
     @Inject
     Providers providers;
@@ -57,6 +73,31 @@ public class TurnRecall {
     private final Cache<String, List<Entry>> lines = Caffeine.newBuilder().maximumWeight(2_000_000)
             .weigher((String key, List<Entry> line) -> line.size()).build();
 
+    /** A mistyped setting stops the start, not the first request that recalls. */
+    @PostConstruct
+    void check() {
+        KaiwaConfig.Recall r = settings();
+        require(r.topK() >= 1 && r.topK() <= ContextManagement.MAX_RECALLED, "top-k", "from 1 to "
+                + ContextManagement.MAX_RECALLED, r.topK());
+        require(r.threshold() >= 0 && r.threshold() <= 1, "threshold", "from 0 to 1", r.threshold());
+        require(r.maxChars() >= 1, "max-chars", "at least 1", r.maxChars());
+        require(r.maxEmbeddedPerRequest() >= 0, "max-embedded-per-request", "at least 0",
+                r.maxEmbeddedPerRequest());
+        require(r.cacheTurns() >= 0, "cache-turns", "at least 0", r.cacheTurns());
+        if (r.enabled() && !r.embedder().equals("local")) {
+            providers.embedder(r.embedder());
+        }
+        if (r.enabled() && r.embedder().equals("local") && ImageMode.current() == ImageMode.NATIVE_RUN) {
+            LOG.warn(NO_LOCAL_MODEL + " Requests go without recall, and x_context.recall.failed says so.");
+        }
+    }
+
+    private static void require(boolean ok, String name, String range, Object value) {
+        if (!ok) {
+            throw new IllegalStateException("kaiwa.context.recall." + name + " must be " + range + ", not " + value);
+        }
+    }
+
     /**
      * What recall found.
      *
@@ -70,14 +111,16 @@ public class TurnRecall {
      * @param tenant whose chain it is
      * @param loaded the chain's turns as loaded for the request (from its latest compaction), oldest first
      * @param sent the responses whose turns the request already carries
-     * @param sentText the text the request already carries, so that a turn kept word for word is not recalled again
+     * @param sentText the texts of the user's messages the request already carries, so that a turn kept word for word
+     *        is not recalled again
      * @param input the request's new input
      * @param topK the most turns to find
      * @param threshold the least similarity
-     * @return what was found; {@code null} when there was nothing to look through (no earlier turn left out, or no
-     *         user text to look for), so that no embedding is asked for
+     * @return what was found; {@code null} when there was nothing to look for (no user text: nothing is embedded)
+     *         or nothing to look through (no earlier turn left out; the query was embedded by then, while the chain
+     *         was read)
      */
-    public Uni<Found> find(String tenant, List<Turn> loaded, Set<String> sent, String sentText, List<Item> input,
+    public Uni<Found> find(String tenant, List<Turn> loaded, Set<String> sent, Set<String> sentText, List<Item> input,
             int topK, double threshold) {
         String query = Recall.query(input);
         if (query == null) {
@@ -109,7 +152,7 @@ public class TurnRecall {
             if (candidates.isEmpty()) {
                 return Uni.createFrom().nullItem();
             }
-            return store.vectors(uncached, model).chain(stored -> {
+            return memory.vectors(uncached, model).chain(stored -> {
                 stored.forEach((id, v) -> packed.put(id, vectors.put(model, id, v)));
                 var missing = new ArrayList<String>();
                 for (String id : uncached) {
@@ -155,13 +198,17 @@ public class TurnRecall {
                 }
                 line.addAll(held);
                 List<Entry> kept = List.copyOf(line);
+                if (i < loaded.size() - 1) {
+                    // The shorter line is held again only if another branch continues it.
+                    lines.invalidate(tenant + '\n' + loaded.get(i).id());
+                }
                 lines.put(tenant + '\n' + lastId, kept);
                 return Uni.createFrom().item(kept);
             }
         }
-        return store.line(tenant, lastId).map(rows -> {
+        return memory.line(tenant, lastId).map(rows -> {
             var line = new ArrayList<Entry>(rows.size());
-            for (ResponseStore.LineTurn t : rows) {
+            for (MemoryStore.LineTurn t : rows) {
                 line.add(new Entry(t.id(), t.status() == ResponseStatus.COMPLETED
                         || t.status() == ResponseStatus.INCOMPLETE, rows.size() - t.depth()));
             }
@@ -211,7 +258,7 @@ public class TurnRecall {
                 for (int[] slot : slots) {
                     made.get(ids.get(slot[0]))[slot[1]] = v.get(slot[2]);
                 }
-                return store.saveVectors(embedder.model(), made).replaceWith(new Made(made, turns));
+                return memory.saveVectors(embedder.model(), made).replaceWith(new Made(made, turns));
             });
         });
     }
@@ -221,7 +268,7 @@ public class TurnRecall {
     }
 
     private Uni<Found> pick(String tenant, List<Entry> candidates,
-            Map<String, TurnVectors.Packed> packed, Map<String, Turn> turns, float[] query, String sentText,
+            Map<String, TurnVectors.Packed> packed, Map<String, Turn> turns, float[] query, Set<String> sentText,
             int topK, double threshold, String model, int embedded) {
         // A turn is as alike as the closer of its two parts.
         double[] scores = new double[candidates.size()];
@@ -247,8 +294,7 @@ public class TurnRecall {
             for (Recall.Scored s : best) {
                 Entry t = candidates.get(s.index());
                 Turn turn = turns.get(t.id());
-                String asked = turn == null ? null : Recall.query(turn.input());
-                if (turn == null || asked != null && sentText.contains(asked)) {
+                if (turn == null || carried(turn, sentText)) {
                     continue;
                 }
                 int number = t.number();
@@ -263,10 +309,27 @@ public class TurnRecall {
         });
     }
 
+    /** @return whether each thing the user said in the turn is in the request already */
+    private static boolean carried(Turn turn, Set<String> sentText) {
+        boolean said = false;
+        for (Item item : turn.input()) {
+            if (item instanceof MessageItem m && m.role() == Role.USER && !m.text().isBlank()) {
+                if (!sentText.contains(m.text().strip())) {
+                    return false;
+                }
+                said = true;
+            }
+        }
+        return said;
+    }
+
     private Embedder embedder() {
         String name = config.context().recall().embedder();
         if (!name.equals("local")) {
             return providers.embedder(name);
+        }
+        if (ImageMode.current() == ImageMode.NATIVE_RUN) {
+            throw new IllegalStateException(NO_LOCAL_MODEL);
         }
         Embedder e = local;
         if (e == null) {

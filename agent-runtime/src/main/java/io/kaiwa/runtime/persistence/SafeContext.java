@@ -1,7 +1,10 @@
 package io.kaiwa.runtime.persistence;
 
+import java.util.function.Supplier;
+
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -22,5 +25,31 @@ public final class SafeContext {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored -> work.run());
+    }
+
+    /**
+     * Runs database work on a safe context of its own (the caller may be a provider's connection, or a request whose
+     * session is open), and answers on the caller's.
+     *
+     * @param vertx the Vert.x instance
+     * @param work the work, started on the new context
+     * @param <T> what it answers
+     * @return its answer, on the caller's context
+     */
+    public static <T> Uni<T> apart(Vertx vertx, Supplier<Uni<T>> work) {
+        return Uni.createFrom().emitter(done -> {
+            Context caller = Vertx.currentContext();
+            run(vertx, () -> Uni.createFrom().deferred(work::get).subscribe().with(
+                    item -> back(caller, () -> done.complete(item)),
+                    failure -> back(caller, () -> done.fail(failure))));
+        });
+    }
+
+    static void back(Context caller, Runnable answer) {
+        if (caller != null) {
+            caller.runOnContext(ignored -> answer.run());
+        } else {
+            answer.run();
+        }
     }
 }

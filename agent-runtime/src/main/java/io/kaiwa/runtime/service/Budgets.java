@@ -15,8 +15,8 @@ import io.kaiwa.core.catalogue.Cost;
 import io.kaiwa.core.exception.InsufficientQuotaException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.config.KaiwaConfig;
+import io.kaiwa.runtime.persistence.MemoryStore;
 import io.kaiwa.runtime.persistence.ResponseRecord;
-import io.kaiwa.runtime.persistence.ResponseStore;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,7 +33,7 @@ public class Budgets {
     KaiwaConfig config;
 
     @Inject
-    ResponseStore store;
+    MemoryStore store;
 
     /**
      * A tenant's budget and what it has spent of it.

@@ -52,7 +52,7 @@ public final class MessagesWriter {
     }
 
     private static final ObjectMapper TREES = KaiwaJson.mapper();
-    private static final String CACHE_CONTROL = "cache_control";
+    private static final String CACHE_CONTROL = CacheMarkers.KEY;
 
     private MessagesWriter() {
     }
@@ -65,6 +65,7 @@ public final class MessagesWriter {
      * @throws IOException when the generator fails
      */
     public static void write(JsonGenerator g, String instructions, List<Item> items, Style style) throws IOException {
+        items = CacheMarkers.keepLast(items);
         // Vision and audio models take every message's content as parts once any message has media, as the
         // providers' own multimodal examples send it.
         boolean parts = style == Style.DASHSCOPE_MULTIMODAL
@@ -158,7 +159,8 @@ public final class MessagesWriter {
 
     private static void writeContent(JsonGenerator g, List<ContentPart> parts, Style style, boolean asParts)
             throws IOException {
-        if (!asParts && cacheMarked(parts)) {
+        boolean marked = cacheMarked(parts);
+        if (!asParts && marked) {
             // A cache marker sits on a content part, so the providers take the content as parts when one is marked.
             asParts = true;
         }
@@ -176,7 +178,8 @@ public final class MessagesWriter {
         }
         g.writeArrayFieldStart("content");
         for (ContentPart p : parts) {
-            if (style == Style.CHAT_COMPLETIONS || style == Style.DASHSCOPE_TEXT && allText(List.of(p))) {
+            // DashScope's text models take a marked message's text in the OpenAI part shape, as its cache examples do.
+            if (style == Style.CHAT_COMPLETIONS || style == Style.DASHSCOPE_TEXT && marked && allText(List.of(p))) {
                 chatPart(g, p);
             } else {
                 dashScopePart(g, p);

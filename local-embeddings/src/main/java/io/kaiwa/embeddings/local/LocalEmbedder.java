@@ -21,7 +21,8 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2Quantize
  * An {@link Embedder} that runs all-MiniLM-L6-v2 (quantized, 384 dimensions) in this process with ONNX Runtime: no
  * service to call, no key, nothing leaves the machine. The model is loaded on first use (about half a second) and
  * each text then takes a few milliseconds of CPU, on the executor given (Mutiny's worker pool by default), never on
- * the caller's thread. A text longer than the model's 256-token window is embedded in pieces, averaged.
+ * the caller's thread. A text longer than 510 tokens is embedded in pieces, averaged (LangChain4j's split; the
+ * model was trained on 256).
  *
  * <pre>{@code
  * Embedder embedder = LocalEmbedder.create();
