@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.runtime.common.Ids;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -149,7 +150,7 @@ class BackgroundApiTest {
     void aFollowerHearsOfEventsAnotherInstanceStoresWithoutLookingForThem() throws Exception {
         // A task another instance's worker holds, with its first event stored; this instance only follows it (its
         // periodic look at the database is a minute away in these tests: only the notification can wake it).
-        String id = "resp_elsewhere" + System.nanoTime();
+        String id = Ids.next("resp");
         TestDatabase.transaction(new TestDatabase.Statement("INSERT INTO kaiwa_response (id, tenant, status, model, "
                 + "provider, created_at, background, request, input, lease_owner, lease_until) VALUES (?, 'acme', "
                 + "'in_progress', 'gpt-chat', 'chat', now(), true, '{}', '[]', 'worker_elsewhere/1', now() + "
@@ -184,7 +185,7 @@ class BackgroundApiTest {
     /** A task as a worker that claimed it and then died leaves it: in progress, lease run out. */
     record Orphan(String id, String input, boolean cancelRequested, int nextSequence) {
         static Orphan of() {
-            String id = "resp_orphan" + System.nanoTime();
+            String id = Ids.next("resp");
             return new Orphan(id, "[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
                     + "\"text\":\"hi\"}]}]", false, 0);
         }

@@ -463,6 +463,57 @@ class ResponsesApiTest {
         }
 
         @Test
+        void inputItemsOfAnUnknownTypeOrRoleAreRefusedNamingThemAndNothingIsSent() {
+            Response wizard = create(acme(), """
+                    {"model":"gpt-chat","input":[{"type":"message","role":"user","content":"a"},
+                     {"type":"message","role":"wizard","content":"x"}]}""");
+            Response noType = create(acme(), "{\"model\":\"gpt-chat\",\"input\":[{\"foo\":\"bar\"}]}");
+            Response hologram = create(acme(), "{\"model\":\"gpt-chat\",\"input\":[{\"type\":\"hologram\"}]}");
+            Response easyWizard = create(acme(), """
+                    {"model":"gpt-chat","input":[{"role":"wizard","content":"x"}]}""");
+            Response compact = acme().body("{\"model\":\"gpt-chat\",\"input\":[{\"type\":\"hologram\"}]}")
+                    .post("/v1/responses/compact");
+
+            assertThat(wizard.statusCode()).isEqualTo(400);
+            assertThat(wizard.jsonPath().getString("error.param")).isEqualTo("input[1].role");
+            assertThat(wizard.jsonPath().getString("error.message")).contains("'wizard'").contains("'user'");
+            assertThat(noType.jsonPath().getString("error.param")).isEqualTo("input[0].type");
+            assertThat(noType.jsonPath().getString("error.message")).contains("Missing required parameter");
+            assertThat(hologram.jsonPath().getString("error.param")).isEqualTo("input[0].type");
+            assertThat(hologram.jsonPath().getString("error.message")).contains("'hologram'");
+            assertThat(easyWizard.jsonPath().getString("error.param")).isEqualTo("input[0].role");
+            assertThat(compact.statusCode()).isEqualTo(400);
+            assertThat(compact.jsonPath().getString("error.param")).isEqualTo("input[0].type");
+            assertThat(sent("/chat/v1/chat/completions")).isEmpty();
+        }
+
+        @Test
+        void anIdThatCannotBeAResponsesIsNotFoundOnEveryRouteNamingItSafely() {
+            String nul = "resp_%00abc";
+            String huge = "resp_" + "a".repeat(8 * 1024);
+            var answers = new ArrayList<Response>();
+            for (String id : List.of(nul, huge, "resp_ABC", "msg_" + "0".repeat(48))) {
+                answers.add(acme().urlEncodingEnabled(false).get("/v1/responses/" + id));
+                answers.add(acme().urlEncodingEnabled(false).get("/v1/responses/" + id + "?stream=true"));
+                answers.add(acme().urlEncodingEnabled(false).get("/v1/responses/" + id + "/input_items"));
+                answers.add(acme().urlEncodingEnabled(false).delete("/v1/responses/" + id));
+                answers.add(acme().urlEncodingEnabled(false).post("/v1/responses/" + id + "/cancel"));
+            }
+            Response previous = create(acme(), """
+                    {"model":"gpt-chat","input":"x","previous_response_id":"resp_\\u0000"}""");
+
+            for (Response r : answers) {
+                assertThat(r.statusCode()).as(r.asString()).isEqualTo(404);
+                assertThat(r.jsonPath().getString("error.code")).isEqualTo("not_found");
+                assertThat(r.jsonPath().getString("error.message").length()).isLessThan(120);
+            }
+            assertThat(answers.get(0).jsonPath().getString("error.message")).contains("'resp_?abc'");
+            assertThat(previous.statusCode()).as(previous.asString()).isEqualTo(404);
+            assertThat(previous.jsonPath().getString("error.param")).isEqualTo("previous_response_id");
+            assertThat(sent("/chat/v1/chat/completions")).isEmpty();
+        }
+
+        @Test
         void aBodyOverTheSizeLimitIs413AndNothingIsSent() {
             // quarkus.http.limits.max-body-size defaults to 10240K.
             String big = "{\"model\":\"gpt-chat\",\"input\":\"" + "x".repeat(10_240 * 1024) + "\"}";
@@ -545,11 +596,45 @@ class ResponsesApiTest {
         }
 
         @Test
-        void aProviderWithoutAKeyIs401NamingTheVariable() {
+        void aProviderWithoutAKeyIsTheServicesErrorNamingTheVariableNotTheCallersKey() {
             Response r = create(acme(), "{\"model\":\"nokey-model\",\"input\":\"x\"}");
 
-            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.jsonPath().getString("error.type")).isEqualTo("server_error");
+            assertThat(r.jsonPath().getString("error.code")).isEqualTo("provider_not_configured");
             assertThat(r.jsonPath().getString("error.message")).contains("NOKEY_API_KEY");
+        }
+
+        @Test
+        void aProviderRefusingTheServicesKeyIsABadGatewayThatQuotesNoKey() {
+            for (int status : new int[]{401, 403}) {
+                TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                        .withStatus(status).withHeader("Content-Type", "application/json").withBody("""
+                                {"error":{"message":"Incorrect API key provided: sk-upst****chat",
+                                 "type":"invalid_request_error","code":"invalid_api_key"}}""")));
+
+                Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\"}");
+                Response background = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"background\":true}");
+                JsonNode ended = BackgroundApiTest.awaitStatus(ResponsesApiTest::acme,
+                        background.jsonPath().getString("id"), "failed");
+
+                assertThat(r.statusCode()).as(r.asString()).isEqualTo(502);
+                assertThat(r.jsonPath().getString("error.type")).isEqualTo("server_error");
+                assertThat(r.jsonPath().getString("error.code")).isEqualTo("upstream_authentication_failed");
+                assertThat(r.asString()).doesNotContain("sk-").contains("operator");
+                assertThat(ended.at("/error/code").asText()).isEqualTo("upstream_authentication_failed");
+                assertThat(ended.toString()).doesNotContain("sk-");
+            }
+        }
+
+        @Test
+        void anUnreachableProviderIsABadGatewayThatNamesNoAddress() {
+            Response r = create(acme(), "{\"model\":\"down-model\",\"input\":\"x\"}");
+
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(502);
+            assertThat(r.jsonPath().getString("error.message")).isEqualTo(
+                    "The model provider could not be reached; try again later.");
+            assertThat(r.asString()).doesNotContain("127.0.0.1").doesNotContain("Exception").doesNotContain("netty");
         }
 
         @Test

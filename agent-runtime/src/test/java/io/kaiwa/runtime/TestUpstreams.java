@@ -63,6 +63,10 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.providers.nokey.base-url", base + "/nokey/v1"),
                 Map.entry("kaiwa.providers.nokey.api-key-variable", "NOKEY_API_KEY"),
                 Map.entry("kaiwa.providers.nokey.models", "nokey-model"),
+                // A provider nothing listens for (port 1 on loopback refuses at once).
+                Map.entry("kaiwa.providers.down.base-url", "http://127.0.0.1:1/v1"),
+                Map.entry("kaiwa.providers.down.api-key", "sk-upstream-down"),
+                Map.entry("kaiwa.providers.down.models", "down-model"),
                 Map.entry("kaiwa.default-provider", "chat"),
                 // A model the catalogue does not know, described and priced here (routed to chat by chat-*).
                 Map.entry("kaiwa.models.chat-priced.context-window", "8192"),

@@ -32,8 +32,10 @@ class DefaultsIT {
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(models.statusCode()).isEqualTo(200);
-            assertThat(create.statusCode()).as(create.body()).isEqualTo(401);
+            // The service's configuration is at fault, not the caller's key: an SDK would read a 401 as the latter.
+            assertThat(create.statusCode()).as(create.body()).isEqualTo(500);
             JsonNode error = OpenAiClientIT.JSON.readTree(create.body()).get("error");
+            assertThat(error.get("code").asText()).isEqualTo("provider_not_configured");
             assertThat(error.get("message").asText()).contains("dashscope").contains("DASHSCOPE_API_KEY");
             assertThat(service.log()).contains("Created the embedded PostgreSQL");
         }

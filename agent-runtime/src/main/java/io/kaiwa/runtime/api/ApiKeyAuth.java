@@ -17,7 +17,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.kaiwa.core.exception.AuthenticationException;
+import io.kaiwa.core.exception.NonRetriableException;
 import io.kaiwa.runtime.config.KaiwaConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -121,12 +121,13 @@ public class ApiKeyAuth {
     /**
      * @param rc the request
      * @return its tenant, set by authentication
-     * @throws AuthenticationException when authentication set none, so no query ever runs for a null tenant
+     * @throws NonRetriableException (401) when authentication set none, so no query ever runs for a null tenant
      */
     public static String tenant(RoutingContext rc) {
         String tenant = rc.get(TENANT);
         if (tenant == null) {
-            throw new AuthenticationException("Missing bearer authentication in header 'Authorization'.", 401,
+            // Not an AuthenticationException: those are a provider's refusals of the service's key.
+            throw new NonRetriableException("Missing bearer authentication in header 'Authorization'.", 401,
                     "invalid_api_key", null, null);
         }
         return tenant;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kaiwa.core.exception.AuthenticationException;
 import io.kaiwa.core.exception.ConflictException;
+import io.kaiwa.core.exception.ConnectionException;
 import io.kaiwa.core.exception.InsufficientQuotaException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.exception.KaiwaException;
@@ -36,7 +37,15 @@ public record ErrorBody(int status, String type, String code, String param, Stri
      * @return how to answer it
      */
     public static ErrorBody of(Throwable failure) {
+        if (Errors.providerRefusedKey(failure)) {
+            // An SDK reads a 401 or 403 as "your key is wrong"; here it was the service's key for the provider.
+            Errors.logOwn(failure);
+            return new ErrorBody(502, "server_error", Errors.UPSTREAM_AUTHENTICATION, null, Errors.message(failure));
+        }
         if (failure instanceof KaiwaException k) {
+            if (k instanceof ConnectionException || k instanceof UpstreamTimeoutException) {
+                Errors.logOwn(failure);
+            }
             return kaiwa(k);
         }
         if (failure instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse().getStatus() < 500) {

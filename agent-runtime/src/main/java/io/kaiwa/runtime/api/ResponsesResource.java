@@ -27,6 +27,7 @@ import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.common.Ids;
 import io.kaiwa.runtime.openai.ResponseJson;
 import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStore;
@@ -164,7 +165,7 @@ public class ResponsesResource {
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> delete(RoutingContext rc, @PathParam("id") String id) {
-        return store.delete(ApiKeyAuth.tenant(rc), id).map(deleted -> {
+        return Uni.createFrom().deferred(() -> store.delete(ApiKeyAuth.tenant(rc), known(id))).map(deleted -> {
             if (!deleted) {
                 throw Errors.notFound("Response", id, null);
             }
@@ -206,6 +207,14 @@ public class ResponsesResource {
         return found(rc, id).map(r -> ok(InputItems.page(r, after, limit, order.equals("asc"))));
     }
 
+    /** An id that cannot be a response's is not found, without a query (a NUL byte would fail one). */
+    private static String known(String id) {
+        if (!Ids.isResponseId(id)) {
+            throw Errors.notFound("Response", id, null);
+        }
+        return id;
+    }
+
     /** A whole-number query parameter; RESTEasy would answer a malformed one 404, as if the path did not exist. */
     private static int integer(String field, String value, int fallback) {
         if (value == null || value.isEmpty()) {
@@ -219,7 +228,7 @@ public class ResponsesResource {
     }
 
     private Uni<ResponseRecord> found(RoutingContext rc, String id) {
-        return store.find(ApiKeyAuth.tenant(rc), id).map(r -> {
+        return Uni.createFrom().deferred(() -> store.find(ApiKeyAuth.tenant(rc), known(id))).map(r -> {
             if (r == null) {
                 throw Errors.notFound("Response", id, null);
             }

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
+    private static final int RESPONSE_ID_LENGTH = "resp_".length() + 48;
 
     private Ids() {
     }
@@ -19,6 +20,35 @@ public final class Ids {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return prefix + "_" + HEX.formatHex(bytes);
+    }
+
+    /**
+     * @param id an id a client gave
+     * @return whether it has the form of a response id this service makes: {@code resp_} and 48 hex digits. One
+     *         that does not cannot exist, and is never sent to the database (a NUL byte would fail the query there).
+     */
+    public static boolean isResponseId(String id) {
+        if (id == null || id.length() != RESPONSE_ID_LENGTH || !id.startsWith("resp_")) {
+            return false;
+        }
+        for (int i = 5; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param id an id a client gave, of any form
+     * @return it as an error message may quote it: at most 64 characters, control characters shown as {@code ?}
+     */
+    public static String shown(String id) {
+        String head = id.length() <= 64 ? id : id.substring(0, 64) + "...";
+        var sb = new StringBuilder(head.length());
+        head.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return sb.toString();
     }
 
     /**

@@ -16,7 +16,7 @@ import io.kaiwa.chat.ChatCompletionsAdapter;
 import io.kaiwa.chat.DashScopeAdapter;
 import io.kaiwa.chat.OpenAiEmbedder;
 import io.kaiwa.core.ModelAdapter;
-import io.kaiwa.core.exception.AuthenticationException;
+import io.kaiwa.core.exception.NonRetriableException;
 import io.kaiwa.core.http.HttpTransport;
 import io.kaiwa.core.http.VertxHttpTransport;
 import io.kaiwa.core.spi.Embedder;
@@ -92,14 +92,15 @@ public class Providers {
     /**
      * @param provider a configured provider
      * @return its adapter, which serves every request to it
-     * @throws AuthenticationException when the provider has no key, naming the variable that sets it
+     * @throws NonRetriableException (500) when the provider has no key, naming the variable that sets it
      */
     public ModelAdapter adapter(Provider provider) {
         ModelAdapter adapter = adapters.get(provider.name());
         if (adapter == null) {
-            throw new AuthenticationException("The provider '" + provider.name() + "' has no API key: set the "
-                    + provider.apiKeyVariable() + " environment variable and restart the service.", 401,
-                    "missing_api_key", null, null);
+            // The service's configuration is at fault, not the caller's key: never a 401.
+            throw new NonRetriableException("The provider '" + provider.name() + "' has no API key: set the "
+                    + provider.apiKeyVariable() + " environment variable and restart the service.", 500,
+                    "provider_not_configured", null, null);
         }
         return adapter;
     }
@@ -108,7 +109,7 @@ public class Providers {
      * @param name a configured provider's name
      * @return its OpenAI-compatible {@code /embeddings} with its {@code embedding-model}, on its connection pool
      * @throws IllegalStateException when no such provider is configured, or its API has no {@code /embeddings}
-     * @throws AuthenticationException when the provider has no key, naming the variable that sets it
+     * @throws NonRetriableException (500) when the provider has no key, naming the variable that sets it
      */
     public Embedder embedder(String name) {
         Provider provider = byName.get(name);

@@ -4,10 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.MessageItem;
-import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.common.Errors;
 
 /**
@@ -42,11 +40,7 @@ public record CompactRequest(String model, List<Item> input, String instructions
         } else if (node.isTextual()) {
             input = List.of(MessageItem.user(node.asText()));
         } else if (node.isArray()) {
-            try {
-                input = KaiwaJson.readItems(node, "input");
-            } catch (InvalidPayloadException e) {
-                throw Errors.badRequest(e.path(), "Invalid input: " + e.getMessage());
-            }
+            input = CreateRequest.items(node);
         } else {
             throw Errors.badRequest("input", "input must be a string or an array of items.");
         }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.MessageItem;
+import io.kaiwa.core.item.UnknownItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.runtime.common.Errors;
@@ -112,11 +113,47 @@ public record CreateRequest(String model, List<Item> input, String instructions,
         if (!node.isArray() || node.isEmpty()) {
             throw Errors.badRequest("input", "input must be a string or a non-empty array of items.");
         }
+        return items(node);
+    }
+
+    /**
+     * Reads a request's input items. The reader keeps what it does not know (a provider's new output item must not be
+     * lost), but a client's item of an unknown type or role would be dropped on the way to the provider: refused.
+     *
+     * @param node the {@code input} array
+     * @return its items
+     * @throws io.kaiwa.core.exception.InvalidRequestException naming {@code input[i].type} or {@code input[i].role}
+     */
+    static List<Item> items(JsonNode node) {
+        List<Item> items;
         try {
-            return KaiwaJson.readItems(node, "input");
+            items = KaiwaJson.readItems(node, "input");
         } catch (InvalidPayloadException e) {
             throw Errors.badRequest(e.path(), "Invalid input: " + e.getMessage());
         }
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) instanceof UnknownItem u) {
+                String at = "input[" + i + "]";
+                JsonNode role = u.raw().get("role");
+                if (role != null && (u.type() == null || u.type().equals("message"))) {
+                    throw Errors.badRequest(at + ".role", "Invalid value for '" + at + ".role': " + quoted(role)
+                            + ". Supported values are: 'user', 'assistant', 'system' and 'developer'.");
+                }
+                throw Errors.badRequest(at + ".type", u.type() == null
+                        ? "Missing required parameter: '" + at + ".type'."
+                        : "Invalid value for '" + at + ".type': " + quoted(u.raw().get("type"))
+                                + ". Supported values are: 'message', 'function_call', 'function_call_output', "
+                                + "'reasoning', 'web_search_call', 'web_extractor_call', 'code_interpreter_call' "
+                                + "and 'compaction'.");
+            }
+        }
+        return items;
+    }
+
+    /** A client's value, as an error message quotes it: at most 64 characters of it. */
+    private static String quoted(JsonNode value) {
+        String text = value == null ? "null" : value.isTextual() ? "'" + value.textValue() + "'" : value.toString();
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
     private static void checkOptions(ObjectNode o) {

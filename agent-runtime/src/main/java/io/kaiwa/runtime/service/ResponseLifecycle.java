@@ -192,6 +192,11 @@ public class ResponseLifecycle {
         if (previousResponseId == null) {
             return Uni.createFrom().item(List.of());
         }
+        if (!Ids.isResponseId(previousResponseId)) {
+            // Not a form this service makes: it cannot exist, and is never sent to the database.
+            return Uni.createFrom().failure(Errors.notFound("Previous response", previousResponseId,
+                    "previous_response_id"));
+        }
         return store.chain(tenant, previousResponseId).invoke(history -> checkContinuable(previousResponseId,
                 history));
     }
