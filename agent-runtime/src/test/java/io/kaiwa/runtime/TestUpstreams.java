@@ -41,7 +41,7 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("quarkus.datasource.password", ""),
                 Map.entry("kaiwa.auth.api-keys",
                         "acme:sk-acme-test,globex:sk-globex-test,initech:sk-initech-test,umbrella:sk-umbrella-test,"
-                                + "hooli:sk-hooli-test"),
+                                + "hooli:sk-hooli-test,stark:sk-stark-test,wayne:sk-wayne-test"),
                 Map.entry("kaiwa.providers.chat.base-url", base + "/chat/v1"),
                 Map.entry("kaiwa.providers.chat.api", "chat"),
                 Map.entry("kaiwa.providers.chat.api-key", "sk-upstream-chat"),
@@ -84,6 +84,9 @@ public class TestUpstreams implements QuarkusTestResourceLifecycleManager {
                 Map.entry("kaiwa.budgets.umbrella.limit", "0.00001"),
                 Map.entry("kaiwa.budgets.umbrella.period", "total"),
                 Map.entry("kaiwa.budgets.hooli.limit", "1"),
+                // Rate limits: two requests a minute; twenty tokens a minute (chatAnswer() uses 13 a call).
+                Map.entry("kaiwa.rate-limits.stark.requests-per-minute", "2"),
+                Map.entry("kaiwa.rate-limits.wayne.tokens-per-minute", "20"),
                 // A catalogue model, overridden here.
                 Map.entry("kaiwa.models.qwen-flash.max-output-tokens", "2048"),
                 // Followers of a stored stream must be woken by notifications: a test that relied on the periodic

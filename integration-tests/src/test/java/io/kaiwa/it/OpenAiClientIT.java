@@ -31,6 +31,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
@@ -361,8 +362,10 @@ class OpenAiClientIT {
         upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse().withStatus(401)
                 .withBody("{\"error\":{\"message\":\"Incorrect API key provided\",\"code\":\"invalid_api_key\"}}")));
 
+        // The provider refused the service's key, not the caller's: the SDK must not say the caller's is wrong.
         assertThatThrownBy(() -> acme.responses().create(params("gpt-chat", "x").build()))
-                .isInstanceOf(UnauthorizedException.class);
+                .isInstanceOfSatisfying(InternalServerException.class,
+                        e -> assertThat(e.statusCode()).isEqualTo(502));
         assertThatThrownBy(() -> client("sk-wrong-it").responses().create(params("gpt-chat", "x").build()))
                 .isInstanceOf(UnauthorizedException.class);
 

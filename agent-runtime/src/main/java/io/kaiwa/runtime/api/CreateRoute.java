@@ -1,15 +1,24 @@
 package io.kaiwa.runtime.api;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.kaiwa.core.exception.ConflictException;
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.openai.OpenAiEvents;
 import io.kaiwa.runtime.openai.ResponseJson;
+import io.kaiwa.runtime.persistence.ResponseRecord;
+import io.kaiwa.runtime.persistence.ResponseStore;
 import io.kaiwa.runtime.service.CreateRequest;
 import io.kaiwa.runtime.service.ResponseService;
 import io.kaiwa.runtime.stream.StoredEvents;
@@ -46,13 +55,24 @@ public class CreateRoute {
     @Inject
     TaskService tasks;
 
+    @Inject
+    ResponseStore store;
+
+    /** How long a response answers for the Idempotency-Key it was made with. */
+    private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    /** Keys whose first request this instance is still answering, by tenant. */
+    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+
     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K")
     MemorySize maxBody;
 
     /** What to answer: one JSON object, or events. */
     sealed interface Reply {
-        /** A whole JSON body. */
-        record Whole(int status, String json) implements Reply {
+        /** A whole JSON body, with headers of its own (an error's {@code Retry-After}). */
+        record Whole(int status, String json, Map<String, String> headers) implements Reply {
+            Whole(int status, String json) {
+                this(status, json, Map.of());
+            }
         }
 
         /** SSE frames, status 200. */
@@ -61,7 +81,7 @@ public class CreateRoute {
 
         static Reply error(Throwable failure) {
             ErrorBody error = ErrorBody.of(failure);
-            return new Whole(error.status(), error.json());
+            return new Whole(error.status(), error.json(), ErrorBody.headers(failure));
         }
     }
 
@@ -128,14 +148,61 @@ public class CreateRoute {
     }
 
     private void create(RoutingContext rc, Buffer body, Context context) {
-        Uni.createFrom().deferred(() -> reply(ApiKeyAuth.tenant(rc), body))
+        String key = rc.request().getHeader("Idempotency-Key");
+        Uni.createFrom().deferred(() -> reply(ApiKeyAuth.tenant(rc), body, key))
                 .onFailure().recoverWithItem(Reply::error)
                 .subscribe()
                 .with(reply -> send(rc, reply, context), failure -> send(rc, Reply.error(failure), context));
     }
 
-    private Uni<Reply> reply(String tenant, Buffer body) {
+    private Uni<Reply> reply(String tenant, Buffer body, String key) {
         CreateRequest request = CreateRequest.parse(parse(body));
+        if (key == null) {
+            return start(tenant, request);
+        }
+        checkKey(key);
+        String held = tenant + '\n' + key;
+        return store.findByIdempotencyKey(tenant, key, Instant.now().minus(IDEMPOTENCY_WINDOW)).chain(first -> {
+            if (first != null) {
+                return Uni.createFrom().item(replay(tenant, first, request.stream()));
+            }
+            if (inFlight.putIfAbsent(held, Boolean.TRUE) != null) {
+                // An SDK retries a 409 after a pause; by then the first has its answer to give back.
+                throw new ConflictException("A request with this Idempotency-Key is still being answered; retry "
+                        + "once it has finished.", 409, "idempotency_key_in_use", null);
+            }
+            return start(tenant, request.withIdempotencyKey(key)).map(reply -> {
+                if (reply instanceof Reply.Events e) {
+                    return (Reply) new Reply.Events(e.frames().onTermination().invoke(() -> inFlight.remove(held)));
+                }
+                inFlight.remove(held);
+                return reply;
+            }).onFailure().invoke(() -> inFlight.remove(held)).onCancellation().invoke(() -> inFlight.remove(held));
+        });
+    }
+
+    private static void checkKey(String key) {
+        if (key.isEmpty() || key.length() > 255 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw Errors.badRequest("Idempotency-Key", "The Idempotency-Key header must be 1 to 255 printable "
+                    + "characters.");
+        }
+    }
+
+    /** What the request its key first came with made: the response as stored, or its events. */
+    private Reply replay(String tenant, ResponseRecord first, boolean stream) {
+        if (!stream) {
+            return new Reply.Whole(200, ResponseJson.json(first, true));
+        }
+        if (first.background) {
+            return new Reply.Events(events.follow(tenant, first.id, -1));
+        }
+        // A streamed answer's deltas are not kept: its start and its whole end are.
+        var openAi = new OpenAiEvents(first, true);
+        return new Reply.Events(Multi.createFrom().items(openAi.lifecycle("response.created").sse(),
+                openAi.finished(first).sse()));
+    }
+
+    private Uni<Reply> start(String tenant, CreateRequest request) {
         if (request.background()) {
             return tasks.enqueue(tenant, request).map(r -> request.stream()
                     ? new Reply.Events(events.follow(tenant, r.id, -1))
@@ -170,6 +237,7 @@ public class CreateRoute {
             return;
         }
         if (reply instanceof Reply.Whole whole) {
+            whole.headers().forEach(response::putHeader);
             response.setStatusCode(whole.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(whole.json());
         } else if (reply instanceof Reply.Events events) {
             response.setStatusCode(200).setChunked(true)

@@ -3,6 +3,7 @@ package io.kaiwa.runtime.api;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
@@ -17,7 +18,9 @@ import io.kaiwa.core.exception.PermissionDeniedException;
 import io.kaiwa.core.exception.RateLimitException;
 import io.kaiwa.core.exception.UpstreamTimeoutException;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.common.DatabaseOutage;
 import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.service.RateLimits;
 
 /**
  * The service's one error mapper: any failure to an HTTP status and OpenAI's error JSON. Core exceptions keep their
@@ -54,7 +57,27 @@ public record ErrorBody(int status, String type, String code, String param, Stri
                     w.getMessage());
         }
         Errors.logOwn(failure);
+        if (DatabaseOutage.noted(failure)) {
+            return new ErrorBody(503, "server_error", DatabaseOutage.CODE, null, Errors.DATABASE_DOWN);
+        }
         return new ErrorBody(500, "server_error", "internal_error", null, Errors.message(failure));
+    }
+
+    /**
+     * @param failure what went wrong
+     * @return the headers that go with its answer: {@code Retry-After} (and a rate limit's {@code x-ratelimit-*})
+     *         when waiting helps; else none
+     */
+    public static Map<String, String> headers(Throwable failure) {
+        if (failure instanceof RateLimits.Limited limited) {
+            return limited.headers();
+        }
+        if (failure instanceof KaiwaException k && DatabaseOutage.CODE.equals(k.code())
+                || !(failure instanceof KaiwaException) && DatabaseOutage.suspected()
+                        && DatabaseOutage.noted(failure)) {
+            return Map.of("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
+        }
+        return Map.of();
     }
 
     private static ErrorBody kaiwa(KaiwaException e) {

@@ -3,6 +3,7 @@ package io.kaiwa.runtime.api;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,9 @@ public class ResponsesResource {
 
         static Reply error(Throwable failure) {
             ErrorBody error = ErrorBody.of(failure);
-            return json(error.status(), error.json());
+            var headers = new HashMap<String, List<String>>(JSON_HEADERS);
+            ErrorBody.headers(failure).forEach((name, value) -> headers.put(name, List.of(value)));
+            return new Reply(error.status(), headers, Multi.createFrom().item(Buffer.buffer(error.json())));
         }
     }
 
@@ -242,7 +245,10 @@ public class ResponsesResource {
 
     static Response error(Throwable failure) {
         ErrorBody error = ErrorBody.of(failure);
-        return Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(error.json()).build();
+        Response.ResponseBuilder r = Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(error.json());
+        ErrorBody.headers(failure).forEach(r::header);
+        return r.build();
     }
 
     interface Body {

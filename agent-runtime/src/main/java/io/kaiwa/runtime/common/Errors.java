@@ -20,6 +20,8 @@ public final class Errors {
     private static final Logger LOG = Logger.getLogger(Errors.class);
     /** The code of a provider's refusal of the service's key: a 502, never the caller's 401. */
     public static final String UPSTREAM_AUTHENTICATION = "upstream_authentication_failed";
+    /** What a client is told when the database is out of reach. */
+    public static final String DATABASE_DOWN = "The service's database is out of reach; retry in a few seconds.";
     private static final String OWN_FAILURE = "The service failed to handle the request; the log has the details.";
 
     private Errors() {
@@ -51,6 +53,9 @@ public final class Errors {
      *         sentence that points to the log (see {@link #logOwn}), never the details
      */
     public static String message(Throwable failure) {
+        if (!(failure instanceof KaiwaException) && DatabaseOutage.noted(failure)) {
+            return DATABASE_DOWN;
+        }
         if (providerRefusedKey(failure)) {
             return "The model provider refused this service's credentials for it; the service's operator must check "
                     + "its API key (the log has the provider's answer).";
@@ -86,6 +91,9 @@ public final class Errors {
             LOG.warnf("a provider refused the service's API key: HTTP %d, code %s", k.status(), k.code());
         } else if (failure instanceof ConnectionException || failure instanceof UpstreamTimeoutException) {
             LOG.warnf("a provider call failed: %s", failure.getMessage());
+        } else if (!(failure instanceof KaiwaException) && DatabaseOutage.noted(failure)) {
+            // Every request fails alike while it lasts: one line each, no stack trace.
+            LOG.warnf("the database is out of reach: %s", failure.toString());
         } else if (!(failure instanceof KaiwaException)) {
             LOG.error("request failed", failure);
         }
@@ -110,7 +118,7 @@ public final class Errors {
                 ? UPSTREAM_AUTHENTICATION
                 : failure instanceof KaiwaException k
                         ? k.code() != null ? k.code() : "upstream_error"
-                        : "internal_error";
+                        : DatabaseOutage.noted(failure) ? DatabaseOutage.CODE : "internal_error";
         return new TurnError(code, message(failure));
     }
 }

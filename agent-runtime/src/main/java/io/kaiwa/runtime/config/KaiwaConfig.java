@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -30,6 +32,12 @@ public interface KaiwaConfig {
      *         what it spent
      */
     Map<String, Budget> budgets();
+
+    /**
+     * @return request and token rates by tenant ({@code kaiwa.rate-limits.<tenant>.*}; the tenant {@code "*"} is
+     *         every tenant without its own); a tenant with none is not limited
+     */
+    Map<String, RateLimit> rateLimits();
 
     /** @return the provider asked for models no provider lists */
     @WithDefault("dashscope")
@@ -118,6 +126,15 @@ public interface KaiwaConfig {
          */
         @WithDefault("20000")
         int cacheTurns();
+    }
+
+    /** How fast one tenant may ask, on each instance. */
+    interface RateLimit {
+        /** @return the most new responses a minute */
+        OptionalInt requestsPerMinute();
+
+        /** @return the most tokens (input and output, as the providers count them) a minute */
+        OptionalLong tokensPerMinute();
     }
 
     /** What a tenant may spend on models, in the catalogue's prices. */

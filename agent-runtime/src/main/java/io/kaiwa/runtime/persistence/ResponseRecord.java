@@ -49,6 +49,9 @@ public class ResponseRecord {
     /** Whether its output holds a compaction item, which stands for everything before it in its chain. */
     public boolean compacted;
     public String error;
+    /** The {@code Idempotency-Key} the request came with, or {@code null}. */
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
     @Column(name = "provider_key")
     public String providerKey;
     @Column(name = "provider_response_id")

@@ -1,6 +1,7 @@
 package io.kaiwa.runtime.persistence;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -35,7 +36,8 @@ public class ResponseStore {
     private static final String COLUMNS = "id, tenant, status, model, provider, previous_response_id, created_at, "
             + "completed_at, background, request, input, output, transcript, usage, error, provider_key, "
             + "provider_response_id, "
-            + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence, context, compacted";
+            + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence, context, compacted, "
+            + "idempotency_key";
 
     /**
      * Follows previous_response_id up from a response, oldest first, in one round trip however long the chain, and
@@ -238,6 +240,24 @@ public class ResponseStore {
         }
         return s.persistAll(events.toArray()).chain(() -> s.createNativeQuery(NOTIFY, Long.class)
                 .setParameter("id", events.get(0).responseId).getSingleResult()).replaceWithVoid();
+    }
+
+    /**
+     * @param tenant the caller's tenant
+     * @param key an {@code Idempotency-Key}
+     * @param since the oldest response it may name
+     * @return the latest response made with it since then, or {@code null}
+     */
+    public Uni<ResponseRecord> findByIdempotencyKey(String tenant, String key, Instant since) {
+        return sessions.withSession(s -> s.createSelectionQuery("from ResponseRecord where tenant = :tenant and "
+                + "idempotencyKey = :key and createdAt > :since order by createdAt desc", ResponseRecord.class)
+                .setParameter("tenant", tenant).setParameter("key", key).setParameter("since", since)
+                .setMaxResults(1).getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
+    /** @return when the database answered a trivial query */
+    public Uni<Void> ping() {
+        return sessions.withStatelessSession(s -> s.createNativeQuery("SELECT 1").getSingleResult()).replaceWithVoid();
     }
 
     /**

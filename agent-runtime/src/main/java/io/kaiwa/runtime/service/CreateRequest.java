@@ -33,10 +33,20 @@ import io.kaiwa.runtime.memory.ContextManagement;
  *        kept with the response; {@code truncation} and {@code context_management}, done by Kaiwa), with
  *        {@code store: false} when it is
  * @param context what the request asks of the context it is sent
+ * @param idempotencyKey the client's {@code Idempotency-Key}, kept with the response; {@code null} when none
  */
 public record CreateRequest(String model, List<Item> input, String instructions, String previousResponseId,
         boolean store, boolean stream, boolean background, ObjectNode options, RequestOptions callOptions,
-        ContextManagement context) {
+        ContextManagement context, String idempotencyKey) {
+
+    /**
+     * @param key the client's {@code Idempotency-Key}
+     * @return this request, made with it
+     */
+    public CreateRequest withIdempotencyKey(String key) {
+        return new CreateRequest(model, input, instructions, previousResponseId, store, stream, background, options,
+                callOptions, context, key);
+    }
 
     /** Options Kaiwa answers itself and never asks a provider for. */
     private static final List<String> KAIWA_ONLY = List.of("metadata", "truncation", "context_management");
@@ -100,7 +110,7 @@ public record CreateRequest(String model, List<Item> input, String instructions,
             throw Errors.badRequest(e.path(), "Invalid request: " + e.getMessage());
         }
         return new CreateRequest(model, input, instructions, previousResponseId, store, stream, background, options,
-                call, ContextManagement.parse(options.get("context_management")));
+                call, ContextManagement.parse(options.get("context_management")), null);
     }
 
     private static List<Item> input(JsonNode node) {

@@ -3,6 +3,7 @@ package io.kaiwa.runtime.service;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,13 @@ import io.kaiwa.core.ModelAdapter;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.catalogue.ModelInfo;
 import io.kaiwa.core.exception.InvalidRequestException;
+import io.kaiwa.core.exception.ServerException;
 import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.agent.AgentLoop;
 import io.kaiwa.runtime.agent.ToolLimits;
 import io.kaiwa.runtime.agent.ToolPlan;
+import io.kaiwa.runtime.common.DatabaseOutage;
 import io.kaiwa.runtime.common.Errors;
 import io.kaiwa.runtime.common.Ids;
 import io.kaiwa.runtime.config.KaiwaConfig;
@@ -68,6 +71,9 @@ public class ResponseLifecycle {
     @Inject
     Budgets budgets;
 
+    @Inject
+    RateLimits rates;
+
     /**
      * @param tenant the caller's tenant
      * @param request the checked request
@@ -111,7 +117,14 @@ public class ResponseLifecycle {
             ModelInfo model = models.info(request.model());
             boolean truncate = "auto".equals(request.options().path("truncation").asText());
             // A task accepted before its tenant's budget ran out still runs: only new requests are refused.
-            Uni<Void> allowed = existing != null ? Uni.createFrom().voidItem() : budgets.check(tenant);
+            if (existing == null) {
+                rates.take(tenant);
+            }
+            Uni<Void> allowed = existing != null
+                    ? Uni.createFrom().voidItem()
+                    : (request.store() || request.previousResponseId() != null
+                            ? reachable()
+                            : Uni.createFrom().voidItem()).chain(() -> budgets.check(tenant));
             return allowed.chain(() -> history(tenant, request.previousResponseId())).chain(history -> {
                 var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
                 ResponseRecord record = existing != null ? existing : newRecord(tenant, request, provider);
@@ -165,12 +178,14 @@ public class ResponseLifecycle {
         return Uni.createFrom().deferred(() -> {
             Provider provider = providers.route(request.model());
             ModelAdapter adapter = metrics.timed(provider, providers.adapter(provider));
+            rates.take(tenant);
             return budgets.check(tenant).chain(() -> history(tenant, request.previousResponseId())).chain(history -> {
                 var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
                 history.forEach(r -> conversation.addTurn(r.turn()));
                 return context.compactNow(tenant, request.model(), provider, adapter, conversation.build(),
                         request.input());
-            }).call(m -> m == null ? Uni.createFrom().voidItem() : budgets.charge(tenant, m.cost()))
+            }).invoke(m -> rates.used(tenant, m == null ? null : Records.json(m.usage(), null, null)))
+                    .call(m -> m == null ? Uni.createFrom().voidItem() : budgets.charge(tenant, m.cost()))
                     .map(m -> new Compacted(Ids.next("resp"), request.model(), Instant.now(),
                             m == null ? null : m.compaction(), m == null ? Usage.ZERO : m.usage(),
                             Records.json(m == null ? Usage.ZERO : m.usage(), m == null ? null : m.cost(), null)));
@@ -188,6 +203,19 @@ public class ResponseLifecycle {
      * @return the chain a request continues, from its latest compaction on; empty for none; fails when the previous
      *         response is missing or unfinished
      */
+    /**
+     * While the database is thought out of reach, asks it before anything is sent to a provider: a request that
+     * could not be kept is refused (503, {@code Retry-After}) before it is paid for.
+     */
+    private Uni<Void> reachable() {
+        if (!DatabaseOutage.suspected()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.ping().ifNoItem().after(Duration.ofSeconds(2)).fail().onItem().invoke(DatabaseOutage::over)
+                .onFailure().transform(failure -> new ServerException(Errors.DATABASE_DOWN, 503,
+                        DatabaseOutage.CODE, failure));
+    }
+
     private Uni<List<ResponseRecord>> history(String tenant, String previousResponseId) {
         if (previousResponseId == null) {
             return Uni.createFrom().item(List.of());
@@ -221,6 +249,7 @@ public class ResponseLifecycle {
         r.model = request.model();
         r.provider = provider.name();
         r.previousResponseId = request.previousResponseId();
+        r.idempotencyKey = request.idempotencyKey();
         r.createdAt = Instant.now();
         r.background = request.background();
         r.request = requestJson(request);

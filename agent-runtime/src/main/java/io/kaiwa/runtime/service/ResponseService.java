@@ -31,6 +31,9 @@ public class ResponseService {
     @Inject
     Budgets budgets;
 
+    @Inject
+    RateLimits limits;
+
     /**
      * @param tenant the caller's tenant
      * @param request the checked request
@@ -79,6 +82,7 @@ public class ResponseService {
     }
 
     private Uni<ResponseRecord> keep(ResponseRun run, ResponseRecord finished) {
+        limits.used(finished.tenant, finished.usage);
         Uni<Void> charged = run.charge() ? budgets.charge(finished) : Uni.createFrom().voidItem();
         if (!run.request().store()) {
             return charged.replaceWith(finished);

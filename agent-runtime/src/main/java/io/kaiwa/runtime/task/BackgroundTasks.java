@@ -25,6 +25,7 @@ import io.kaiwa.runtime.persistence.ResponseStatus;
 import io.kaiwa.runtime.persistence.ResponseStore;
 import io.kaiwa.runtime.persistence.SafeContext;
 import io.kaiwa.runtime.service.Budgets;
+import io.kaiwa.runtime.service.RateLimits;
 import io.kaiwa.runtime.service.ResponseLifecycle;
 import io.kaiwa.runtime.service.ResponseRun;
 import io.kaiwa.runtime.stream.EventSignals;
@@ -59,6 +60,9 @@ public class BackgroundTasks {
 
     @Inject
     Budgets budgets;
+
+    @Inject
+    RateLimits limits;
 
     @Inject
     KaiwaConfig config;
@@ -246,6 +250,7 @@ public class BackgroundTasks {
             if (run != null && !run.charge()) {
                 return Uni.createFrom().voidItem();
             }
+            limits.used(task.tenant, task.usage);
             return task.usage == null && run != null
                     ? budgets.charge(task.tenant, run.unfinishedCost())
                     : budgets.charge(task);
