@@ -13,7 +13,6 @@ import static io.kaiwa.runtime.ResponsesApiTest.sent;
 import static io.kaiwa.runtime.ResponsesApiTest.tree;
 import static io.kaiwa.runtime.StreamingApiTest.events;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.util.List;
 
@@ -24,9 +23,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.kaiwa.runtime.tools.sandbox.Availability;
-import io.kaiwa.runtime.tools.sandbox.PythonSandbox;
-import io.kaiwa.runtime.tools.sandbox.SandboxSettings;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -121,16 +117,10 @@ class BuiltInToolsApiTest {
      * here as the service asks at its start (same machine, same default settings), so that this runs against the
      * packaged service too.
      */
-    static boolean sandboxed() {
-        return SANDBOX_AVAILABLE;
-    }
-
-    static final boolean SANDBOX_AVAILABLE = new PythonSandbox(SandboxSettings.defaults())
-            .availability() instanceof Availability.Available;
 
     @Test
     void aChatModelUsesAllThreeToolsRunByKaiwaAndAnswers() {
-        assumeThat(sandboxed()).as("a sandbox can start here (.ci/run installs bubblewrap)").isTrue();
+        TestExtras.assumeSandbox();
         searxng();
         page();
         script(toolCalls("web_search", args("query", "kaiwa java")),
@@ -209,6 +199,8 @@ class BuiltInToolsApiTest {
 
     @Test
     void argumentsTheModelGetsWrongGoBackToItAsAToolError() {
+        // code_interpreter is refused outright where no sandbox can run, before the model is asked.
+        TestExtras.assumeSandbox();
         script(toolCalls("code_interpreter", "{\"source\":42}"), ResponsesApiTest.chatAnswer("Sorry."));
 
         Response r = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"run\",\"tools\":[{\"type\":"
@@ -379,7 +371,7 @@ class BuiltInToolsApiTest {
 
     @Test
     void aStreamedTaskUsingAllThreeToolsStreamsEachToolsEventsAndStoresTheSameResponse() {
-        assumeThat(sandboxed()).as("a sandbox can start here (.ci/run installs bubblewrap)").isTrue();
+        TestExtras.assumeSandbox();
         searxng();
         page();
         scriptStreams(streamedToolCalls("web_search", args("query", "kaiwa java")),
@@ -464,7 +456,7 @@ class BuiltInToolsApiTest {
 
     @Test
     void aBackgroundTaskRunningCodeFinishesAndIsStored() {
-        assumeThat(sandboxed()).as("a sandbox can start here (.ci/run installs bubblewrap)").isTrue();
+        TestExtras.assumeSandbox();
         scriptStreams(streamedToolCalls("code_interpreter", args("code", "print(sum(range(10)))")),
                 StreamingApiTest.chunk("{\"role\":\"assistant\",\"content\":\"45\"}", null)
                         + StreamingApiTest.chunk("{}", "stop") + "data: [DONE]\n\n");

@@ -37,7 +37,13 @@ class DefaultsIT {
             JsonNode error = OpenAiClientIT.JSON.readTree(create.body()).get("error");
             assertThat(error.get("code").asText()).isEqualTo("provider_not_configured");
             assertThat(error.get("message").asText()).contains("dashscope").contains("DASHSCOPE_API_KEY");
-            assertThat(service.log()).contains("Created the embedded PostgreSQL");
+            assertThat(service.log()).contains("Created the embedded PostgreSQL")
+                    // What this instance is, said once at start, with no key in it.
+                    .contains("data: embedded PostgreSQL in ")
+                    .contains("provider dashscope: chat API at https://dashscope-intl.aliyuncs.com/compatible-mode/v1,"
+                            + " key MISSING (set DASHSCOPE_API_KEY)")
+                    .contains("built-in tools run by Kaiwa: ")
+                    .contains("callers: clients on this machine only");
         }
     }
 

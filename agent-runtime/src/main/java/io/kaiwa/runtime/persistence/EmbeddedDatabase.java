@@ -244,6 +244,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /** @return the embedded server's data folder, or {@code null} when none was started */
+    public Path dataDirectory() {
+        return data;
+    }
+
     /** @return the embedded server's port, or -1 when none was started */
     public int port() {
         return server == null ? -1 : server.getPort();

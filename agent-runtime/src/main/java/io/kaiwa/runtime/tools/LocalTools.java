@@ -15,8 +15,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,7 +50,6 @@ import io.vertx.core.Vertx;
 @Startup
 @ApplicationScoped
 public class LocalTools implements ToolRunner {
-    private static final Logger LOG = Logger.getLogger(LocalTools.class);
 
     @Inject
     KaiwaConfig config;
@@ -107,7 +104,6 @@ public class LocalTools implements ToolRunner {
                         + "); code is never run unsandboxed.");
             }
         }
-        unavailable.forEach((tool, why) -> LOG.infof("%s runs only where a provider hosts it: %s", tool.wire(), why));
     }
 
     @PreDestroy
