@@ -11,12 +11,7 @@ import static io.kaiwa.runtime.ResponsesApiTest.tree;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 
@@ -27,7 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -136,17 +130,7 @@ class BudgetApiTest {
         String request = REQUEST.replace("\"hi\"", "\"" + "a long question ".repeat(50) + "\"")
                 + ",\"stream\":true}";
 
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
-            socket.getOutputStream().write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Authorization: Bearer sk-hooli-test\r\nContent-Type: application/json\r\nContent-Length: "
-                    + request.length() + "\r\n\r\n" + request).getBytes(StandardCharsets.UTF_8));
-            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = in.readLine();
-            } while (line != null && !line.contains("token1 "));
-            assertThat(line).isNotNull();
-        }
+        StreamingApiTest.readStreamUntil("sk-hooli-test", request, "token1 ");
 
         // Nothing is stored for it, but the input went to the provider and two deltas came back: about 200 tokens
         // in at 1 USD and a few out at 2 USD a million.

@@ -3,10 +3,10 @@ package io.kaiwa.runtime;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.kaiwa.runtime.BudgetApiTest.as;
 import static io.kaiwa.runtime.ResponsesApiTest.acme;
 import static io.kaiwa.runtime.ResponsesApiTest.chatAnswer;
 import static io.kaiwa.runtime.ResponsesApiTest.sent;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * Per-tenant rate limits ({@code kaiwa.rate-limits.<tenant>.*}): past them a request is a 429 with
@@ -27,10 +26,6 @@ import io.restassured.specification.RequestSpecification;
 class RateLimitApiTest {
     static final String CHAT = "/chat/v1/chat/completions";
     static final String REQUEST = "{\"model\":\"gpt-chat\",\"input\":\"hi\"}";
-
-    static RequestSpecification as(String tenant) {
-        return given().header("Authorization", "Bearer sk-" + tenant + "-test").contentType("application/json");
-    }
 
     @BeforeEach
     void answers() {

@@ -8,6 +8,7 @@ import static io.kaiwa.runtime.ResponsesApiTest.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -130,22 +131,33 @@ class StreamingApiTest {
                 .withChunkedDribbleDelay(22, 2_000)));
         String request = "{\"model\":\"gpt-chat\",\"input\":\"hi\",\"stream\":true}";
 
-        String id;
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
-            socket.getOutputStream().write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Authorization: Bearer sk-acme-test\r\nContent-Type: application/json\r\nContent-Length: "
-                    + request.length() + "\r\n\r\n" + request).getBytes(StandardCharsets.UTF_8));
-            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = in.readLine();
-            } while (line != null && !line.contains("\"response.created\""));
-            assertThat(line).isNotNull();
-            id = tree(line.substring(line.indexOf('{'))).at("/response/id").asText();
-        }
+        String line = readStreamUntil("sk-acme-test", request, "\"response.created\"");
+        String id = tree(line.substring(line.indexOf('{'))).at("/response/id").asText();
 
         // Had the stream gone on without the client, the response would be stored once the provider finished.
         Thread.sleep(3_000);
         assertThat(acme().get("/v1/responses/" + id).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Streams a create over a raw connection, reads until a line containing {@code marker}, and hangs up: a client
+     * that leaves midway.
+     *
+     * @return the line
+     */
+    static String readStreamUntil(String key, String request, String marker) throws IOException {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
+            socket.getOutputStream().write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + request.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + request)
+                    .getBytes(StandardCharsets.UTF_8));
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.contains(marker));
+            assertThat(line).as("a line with " + marker).isNotNull();
+            return line;
+        }
     }
 }
