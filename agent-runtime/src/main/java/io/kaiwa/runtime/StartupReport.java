@@ -70,8 +70,19 @@ public class StartupReport {
                 .orElse("clients on this machine only (no kaiwa.auth.api-keys)"));
     }
 
-    /** @return the URL without a {@code user:password@} part */
+    /**
+     * @return host, port and database of a PostgreSQL URL, and nothing else: no {@code user:password@} (a password
+     *         may hold a {@code /}) and no parameters (libpq takes {@code ?password=} there)
+     */
     static String withoutCredentials(String url) {
-        return url == null ? "(none)" : url.replaceFirst("//[^/@]*@", "//");
+        if (url == null) {
+            return "(none)";
+        }
+        String rest = url.replaceFirst("^[a-z:-]*//", "");
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            rest = rest.substring(0, query);
+        }
+        return rest.substring(rest.lastIndexOf('@') + 1);
     }
 }

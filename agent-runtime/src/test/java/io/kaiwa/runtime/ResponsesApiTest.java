@@ -488,6 +488,26 @@ class ResponsesApiTest {
         }
 
         @Test
+        void inputItemsOfAKnownTypeKaiwaDoesNotModelReachAResponsesProviderAsSent() {
+            String path = "/resp/v1/responses";
+            TestUpstreams.upstream.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "application/json").withBody(providerResponse("up_9", "42"))));
+            String items = """
+                    [{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},
+                     {"type":"function_call_output","call_id":"c1","output":[{"type":"input_text","text":"42"}]},
+                     {"type":"item_reference","id":"msg_1"}]""";
+
+            Response r = create(acme(), "{\"model\":\"qwen3-max-2026-01-23\",\"input\":" + items + "}");
+
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+            JsonNode sentInput = sent(path).get(0).get("input");
+            assertThat(sentInput.get(1)).isEqualTo(tree(
+                    "{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":[{\"type\":\"input_text\","
+                            + "\"text\":\"42\"}]}"));
+            assertThat(sentInput.get(2)).isEqualTo(tree("{\"type\":\"item_reference\",\"id\":\"msg_1\"}"));
+        }
+
+        @Test
         void anIdThatCannotBeAResponsesIsNotFoundOnEveryRouteNamingItSafely() {
             String nul = "resp_%00abc";
             String huge = "resp_" + "a".repeat(8 * 1024);

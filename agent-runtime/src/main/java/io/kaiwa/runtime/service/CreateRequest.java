@@ -3,6 +3,7 @@ package io.kaiwa.runtime.service;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -127,8 +128,21 @@ public record CreateRequest(String model, List<Item> input, String instructions,
     }
 
     /**
-     * Reads a request's input items. The reader keeps what it does not know (a provider's new output item must not be
-     * lost), but a client's item of an unknown type or role would be dropped on the way to the provider: refused.
+     * The input item types of the Responses API (OpenAI's, DashScope's built-in tools', Kaiwa's compaction). One Kaiwa
+     * does not model is kept whole and passed on as sent (a Responses provider takes it as is); any other type is a
+     * client's mistake that would otherwise vanish on the way.
+     */
+    private static final Set<String> INPUT_TYPES = Set.of("message", "item_reference", "function_call",
+            "function_call_output", "reasoning", "compaction", "web_search_call", "web_extractor_call",
+            "code_interpreter_call", "file_search_call", "computer_call", "computer_call_output",
+            "image_generation_call", "local_shell_call", "local_shell_call_output", "shell_call", "shell_call_output",
+            "apply_patch_call", "apply_patch_call_output", "mcp_list_tools", "mcp_approval_request",
+            "mcp_approval_response", "mcp_call", "custom_tool_call", "custom_tool_call_output");
+
+    /**
+     * Reads a request's input items. An item without a type that is not a message, a type the Responses API does not
+     * have, or a message with a role it does not have is refused (it would be dropped on the way to the provider);
+     * a known type Kaiwa does not model, or a known one in a shape it does not model, is kept whole.
      *
      * @param node the {@code input} array
      * @return its items
@@ -149,12 +163,15 @@ public record CreateRequest(String model, List<Item> input, String instructions,
                     throw Errors.badRequest(at + ".role", "Invalid value for '" + at + ".role': " + quoted(role)
                             + ". Supported values are: 'user', 'assistant', 'system' and 'developer'.");
                 }
-                throw Errors.badRequest(at + ".type", u.type() == null
-                        ? "Missing required parameter: '" + at + ".type'."
-                        : "Invalid value for '" + at + ".type': " + quoted(u.raw().get("type"))
-                                + ". Supported values are: 'message', 'function_call', 'function_call_output', "
-                                + "'reasoning', 'web_search_call', 'web_extractor_call', 'code_interpreter_call' "
-                                + "and 'compaction'.");
+                if (u.type() == null) {
+                    throw Errors.badRequest(at + ".type", "Missing required parameter: '" + at + ".type'.");
+                }
+                if (!INPUT_TYPES.contains(u.type())) {
+                    throw Errors.badRequest(at + ".type", "Invalid value for '" + at + ".type': "
+                            + quoted(u.raw().get("type")) + ". Supported values are: "
+                            + INPUT_TYPES.stream().sorted().map(t -> "'" + t + "'").collect(Collectors.joining(", "))
+                            + ".");
+                }
             }
         }
         return items;

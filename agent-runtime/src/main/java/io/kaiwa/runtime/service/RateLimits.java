@@ -4,14 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kaiwa.core.Usage;
 import io.kaiwa.core.exception.RateLimitException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.config.KaiwaConfig;
+import io.quarkus.runtime.Startup;
 
 /**
  * Per-tenant request and token rates ({@code kaiwa.rate-limits.<tenant>.*}), as token buckets held in memory: each
@@ -19,12 +22,29 @@ import io.kaiwa.runtime.config.KaiwaConfig;
  * OpenAI's {@code x-ratelimit-*} headers) when its tenant has no request left or has used more tokens than the
  * minute gives back; the tokens a response used are counted when it ends. Limits hold per instance.
  */
+@Startup
 @ApplicationScoped
 public class RateLimits {
     @Inject
     KaiwaConfig config;
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    /** A limit of 0 would read as "none": refused at startup, as any other mistyped limit. */
+    @PostConstruct
+    void check() {
+        config.rateLimits().forEach((tenant, limit) -> {
+            limit.requestsPerMinute().ifPresent(n -> positive(tenant, "requests-per-minute", n));
+            limit.tokensPerMinute().ifPresent(n -> positive(tenant, "tokens-per-minute", n));
+        });
+    }
+
+    private static void positive(String tenant, String name, long value) {
+        if (value < 1) {
+            throw new IllegalStateException("kaiwa.rate-limits." + tenant + "." + name + " must be at least 1, not "
+                    + value + " (leave it out for no limit)");
+        }
+    }
 
     /** A refusal, with the headers that say when to come back. */
     public static final class Limited extends RateLimitException {
@@ -67,6 +87,19 @@ public class RateLimits {
         }
         JsonNode u = KaiwaJson.parse(usage);
         bucket.used(u.path("input_tokens").asLong() + u.path("output_tokens").asLong());
+    }
+
+    /**
+     * Counts what a response that did not finish used (a stream its client left, a task cancelled midway).
+     *
+     * @param tenant the tenant
+     * @param usage its estimated usage
+     */
+    public void used(String tenant, Usage usage) {
+        Bucket bucket = bucket(tenant);
+        if (bucket != null) {
+            bucket.used(usage.inputTokens() + usage.outputTokens());
+        }
     }
 
     private Bucket bucket(String tenant) {

@@ -200,10 +200,6 @@ public class ResponseLifecycle {
     }
 
     /**
-     * @return the chain a request continues, from its latest compaction on; empty for none; fails when the previous
-     *         response is missing or unfinished
-     */
-    /**
      * While the database is thought out of reach, asks it before anything is sent to a provider: a request that
      * could not be kept is refused (503, {@code Retry-After}) before it is paid for.
      */
@@ -216,6 +212,10 @@ public class ResponseLifecycle {
                         DatabaseOutage.CODE, failure));
     }
 
+    /**
+     * @return the chain a request continues, from its latest compaction on; empty for none; fails when the previous
+     *         response is missing or unfinished
+     */
     private Uni<List<ResponseRecord>> history(String tenant, String previousResponseId) {
         if (previousResponseId == null) {
             return Uni.createFrom().item(List.of());

@@ -184,10 +184,15 @@ public final class ResponseRun {
      * @return the estimate, or {@code null} when the model's prices are not known
      */
     public Cost unfinishedCost() {
+        return add(model.cost(unfinishedUsage()), context.cost());
+    }
+
+    /** @return the tokens a run that did not finish used, as far as can be told: its input and the output so far */
+    public Usage unfinishedUsage() {
         ContextWindow window = ContextWindow.select(conversation, context.input());
         long input = ESTIMATOR.estimateText(window.instructions())
                 + ESTIMATOR.estimate(window.items(ReasoningReplay.KEEP));
-        return add(model.cost(Usage.of(input, outputSeen)), context.cost());
+        return Usage.of(input, outputSeen);
     }
 
     /**

@@ -95,7 +95,11 @@ public class ResponseService {
         if (!run.charge()) {
             return Uni.createFrom().voidItem();
         }
-        return run.ended() ? budgets.charge(run.record()) : budgets.charge(run.record().tenant, run.unfinishedCost());
+        if (run.ended()) {
+            return budgets.charge(run.record());
+        }
+        limits.used(run.record().tenant, run.unfinishedUsage());
+        return budgets.charge(run.record().tenant, run.unfinishedCost());
     }
 
     private static String sse(List<OpenAiEvents.Event> events) {

@@ -250,10 +250,13 @@ public class BackgroundTasks {
             if (run != null && !run.charge()) {
                 return Uni.createFrom().voidItem();
             }
+            // A run the provider refused cost nothing; one cancelled midway cost what it had sent and received.
+            if (task.usage == null && run != null && task.status == ResponseStatus.CANCELLED) {
+                limits.used(task.tenant, run.unfinishedUsage());
+                return budgets.charge(task.tenant, run.unfinishedCost());
+            }
             limits.used(task.tenant, task.usage);
-            return task.usage == null && run != null
-                    ? budgets.charge(task.tenant, run.unfinishedCost())
-                    : budgets.charge(task);
+            return budgets.charge(task);
         }
 
         /** Stores the task's end with its last event: once, after the events before it. */
