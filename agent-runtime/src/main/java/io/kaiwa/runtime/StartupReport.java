@@ -2,6 +2,7 @@ package io.kaiwa.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,13 +38,13 @@ public class StartupReport {
     LocalTools tools;
 
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
-    String databaseUrl;
+    Optional<String> databaseUrl;
 
     void report(@Observes StartupEvent event) {
         EmbeddedDatabase embedded = EmbeddedDatabase.current();
         LOG.infof("data: %s", embedded != null && embedded.port() > 0
                 ? "embedded PostgreSQL in " + embedded.dataDirectory() + " (port " + embedded.port() + ")"
-                : "PostgreSQL at " + withoutCredentials(databaseUrl));
+                : "PostgreSQL at " + withoutCredentials(databaseUrl.orElse(null)));
         for (Provider p : providers.all().values()) {
             LOG.infof("provider %s: %s API at %s, key %s, models %s%s", p.name(), p.api().name().toLowerCase(),
                     p.baseUrl(), p.apiKey() == null || p.apiKey().isBlank()
