@@ -28,11 +28,11 @@ public record CompactRequest(String model, List<Item> input, String instructions
         if (body == null || !body.isObject()) {
             throw Errors.badRequest(null, "The request body must be a JSON object.");
         }
-        String model = text(body, "model");
+        String model = CreateRequest.string(body, "model");
         if (model == null || model.isBlank()) {
             throw Errors.badRequest("model", "Missing required parameter: 'model'.");
         }
-        String previous = text(body, "previous_response_id");
+        String previous = CreateRequest.string(body, "previous_response_id");
         JsonNode node = body.get("input");
         List<Item> input;
         if (node == null || node.isNull()) {
@@ -47,17 +47,6 @@ public record CompactRequest(String model, List<Item> input, String instructions
         if (input.isEmpty() && previous == null) {
             throw Errors.badRequest("input", "Nothing to compact: give input, previous_response_id, or both.");
         }
-        return new CompactRequest(model, input, text(body, "instructions"), previous);
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw Errors.badRequest(field, field + " must be a string.");
-        }
-        return n.asText();
+        return new CompactRequest(model, input, CreateRequest.string(body, "instructions"), previous);
     }
 }

@@ -224,7 +224,8 @@ public record CreateRequest(String model, List<Item> input, String instructions,
         }
     }
 
-    private static String string(JsonNode body, String field) {
+    /** A string field of a request body, or {@code null}; anything but a string is a 400 naming it. */
+    static String string(JsonNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             return null;

@@ -176,7 +176,7 @@ class RollingSummaryTest {
 
             @Override
             public Multi<StreamEvent> stream(Conversation conversation, List<Item> input, RequestOptions options) {
-                throw new UnsupportedOperationException();
+                throw new AssertionError("the summarizer asks for the whole answer; it never streams");
             }
         };
 
