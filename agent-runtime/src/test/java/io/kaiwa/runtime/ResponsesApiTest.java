@@ -429,7 +429,8 @@ class ResponsesApiTest {
             HttpClient http = HttpClient.newHttpClient();
             List<String> paths = List.of("/v1;x=1/models", "/v1;/models", "/v1/models;x=1", "/%761/models",
                     "/v1;x=1/responses/" + id, "/v1;/responses/" + id + "/input_items", "//v1/models",
-                    "/q/health/../../v1/models", "/q;x=1/metrics", "/q/metrics;x=1", "/nothing-here");
+                    "/q/health/../../v1/models", "/q;x=1/metrics", "/q/metrics;x=1", "/nothing-here",
+                    "/playground/../v1/models", "/playground;x=1/../v1/models");
 
             for (String path : paths) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(
@@ -444,6 +445,20 @@ class ResponsesApiTest {
             assertThat(withKey.statusCode()).isEqualTo(200);
             assertThat(given().get("/q/health/live").statusCode()).isEqualTo(200);
             assertThat(given().get("/q/openapi").statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void thePlaygroundsFilesAreServedWithoutAKeyUnderAStrictContentSecurityPolicy() {
+            for (String path : List.of("/playground/", "/playground/playground.js", "/playground/playground.css")) {
+                Response r = given().get(path);
+                assertThat(r.statusCode()).as(path).isEqualTo(200);
+                assertThat(r.header("Content-Security-Policy")).as(path).contains("default-src 'self'")
+                        .contains("frame-ancestors 'none'").doesNotContain("unsafe");
+            }
+            assertThat(given().get("/playground/").contentType()).startsWith("text/html");
+            // The page holds no data: what it shows comes from the API, with the key its user pastes.
+            assertThat(given().get("/playground/playground.js").asString()).contains("fetch('/v1/responses'")
+                    .doesNotContain("innerHTML");
         }
     }
 

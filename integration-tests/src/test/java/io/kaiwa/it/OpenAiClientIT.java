@@ -9,7 +9,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,7 +200,7 @@ class OpenAiClientIT {
 
     @Test
     void builtInToolsRunByKaiwaComeBackAsItemsTheClientReads() {
-        assumeThat(sandboxed()).as("bubblewrap and python3 (.ci/run installs them)").isTrue();
+        Extras.assume(sandboxed(), "need the code_interpreter sandbox (bubblewrap and python3; .ci/run installs them)");
         searxng();
         answersInOrder("/chat/v1/chat/completions", toolCall("call_s", "web_search", "{\"query\":\"kaiwa\"}"),
                 toolCall("call_c", "code_interpreter", "{\"code\":\"print(2 ** 10)\"}"), chatAnswer("1024"));
@@ -233,7 +232,7 @@ class OpenAiClientIT {
 
     @Test
     void theClientAccumulatesAStreamedToolLoopWithTheToolsEvents() {
-        assumeThat(sandboxed()).as("bubblewrap and python3 (.ci/run installs them)").isTrue();
+        Extras.assume(sandboxed(), "need the code_interpreter sandbox (bubblewrap and python3; .ci/run installs them)");
         searxng();
         answersInOrder("/chat/v1/chat/completions", streamedToolCall("call_s", "web_search", "{\"query\":\"kaiwa\"}"),
                 streamedToolCall("call_c", "code_interpreter", "{\"code\":\"print(3 * 3)\"}"),

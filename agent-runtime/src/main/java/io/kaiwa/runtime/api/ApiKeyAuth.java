@@ -24,7 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Who is calling: {@code Authorization: Bearer <key>}, mapped to a tenant by {@code kaiwa.auth.api-keys}, on every
- * route but the open ones ({@link #isOpen}: health, the API description and its UI).
+ * route but the open ones ({@link #isOpen}: health, the API description and its UI, the playground's files).
  * With no keys configured, only clients on this machine are served, all as tenant {@code local}: the service is
  * never open to the network without keys. Keys are compared by their SHA-256, never logged.
  */
@@ -38,7 +38,8 @@ public class ApiKeyAuth {
 
     private static final Pattern OPEN = Pattern.compile("/q/health(/(live|ready|started|wellness))?/?"
             + "|/q/openapi(\\.json|\\.yaml|\\.yml)?"
-            + "|/q/swagger-ui(/[A-Za-z0-9._-]+)*/?");
+            + "|/q/swagger-ui(/[A-Za-z0-9._-]+)*/?"
+            + "|/playground(/[A-Za-z0-9._-]+)*/?");
 
     private final Map<String, String> tenantByKeyHash = new HashMap<>();
 
@@ -72,8 +73,9 @@ public class ApiKeyAuth {
     }
 
     /**
-     * The routes served without a key: health for probes, the API description and its UI for browsers. What the
-     * service has been doing ({@code /q/metrics}) is not among them.
+     * The routes served without a key: health for probes, the API description and its UI, and the playground's page
+     * (static files; it calls the API with the key its user pastes). What the service has been doing
+     * ({@code /q/metrics}) is not among them.
      *
      * @param rawPath the request's path as sent
      * @param normalizedPath the same path with dot segments resolved and unreserved characters decoded, as routes
