@@ -1,10 +1,12 @@
 // The Kaiwa playground: talks to the service through its public API only (GET /v1/models, POST /v1/responses with
-// stream: true and previous_response_id), with the key the user pastes. Conversations are kept in this browser's
-// localStorage: their turns as they were shown, and the last response id to continue from.
+// stream: true and previous_response_id), with the key the user pastes: kept for this tab (sessionStorage) unless
+// the user asks to remember it. Conversations are kept in this browser's localStorage: their turns as they were
+// shown, and the last response id to continue from.
 // Everything the model or a tool produced is inserted as text (textContent), never parsed as HTML.
 'use strict';
 
 const KEY = 'kaiwa.playground.key';
+const REMEMBER = 'kaiwa.playground.remember';
 const CONVERSATIONS = 'kaiwa.playground.conversations';
 const $ = (id) => document.getElementById(id);
 
@@ -57,7 +59,10 @@ async function connect() {
   status.className = '';
   status.textContent = 'Connecting...';
   const key = $('api-key').value.trim();
-  if (key) localStorage.setItem(KEY, key);
+  const remember = $('remember-key').checked;
+  (remember ? localStorage : sessionStorage).setItem(KEY, key);
+  (remember ? sessionStorage : localStorage).removeItem(KEY);
+  localStorage.setItem(REMEMBER, String(remember));
   const response = await fetch('/v1/models', { headers: headers() }).catch((e) => ({ ok: false, statusText: e.message }));
   if (!response.ok) {
     status.className = 'error';
@@ -83,6 +88,7 @@ async function connect() {
 
 function forgetKey() {
   localStorage.removeItem(KEY);
+  sessionStorage.removeItem(KEY);
   $('api-key').value = '';
   $('connection-status').textContent = 'Key removed from this browser';
 }
@@ -289,17 +295,21 @@ function renderContext() {
   }
   const model = state.models.get(last.model);
   const window = model && (model.max_input_tokens || model.context_window);
-  // What the next turn starts from: this turn's input and its answer, which the next request carries.
+  // What the next turn starts from: this turn's input and its answer, which the next request carries. The usage of a
+  // turn adds up all of its model calls (a tool loop's, a compaction's summary), so the figure can only overstate.
+  const calls = (last.items || []).filter((i) => /_call$/.test(i.type)).length + 1;
   const used = (last.usage.input_tokens || 0) + (last.usage.output_tokens || 0);
   const parts = [];
   if (window) {
     const percent = Math.min(100, (100 * used) / window);
     fill.style.width = percent.toFixed(1) + '%';
     fill.classList.toggle('high', percent >= 70);
-    parts.push('Context: about ' + number(used) + ' of ' + number(window) + ' tokens (' + percent.toFixed(1) + ' %)');
+    parts.push('Context: ' + (calls > 1 ? 'at most ' : 'about ') + number(used) + ' of ' + number(window)
+      + ' tokens (' + percent.toFixed(1) + ' %)');
   } else {
     fill.style.width = '0';
-    parts.push('Context: about ' + number(used) + ' tokens (window not known for ' + last.model + ')');
+    parts.push('Context: ' + (calls > 1 ? 'at most ' : 'about ') + number(used) + ' tokens (window not known for '
+      + last.model + ')');
   }
   const compacted = conversation.turns.map((t, i) => [t, i]).filter(([t]) => t.context && t.context.compaction
     && !t.context.compaction.failed).pop();
@@ -318,17 +328,23 @@ async function* events(response) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n');
-    let end;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-      if (data && data !== '[DONE]') yield JSON.parse(data);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true }).replace(/\r\n/g, '\n');
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart())
+          .join('\n');
+        if (data && data !== '[DONE]') yield JSON.parse(data);
+      }
     }
+  } finally {
+    // A stream given up on (an error while showing it) stops downloading.
+    reader.cancel().catch(() => {});
   }
 }
 
@@ -368,6 +384,7 @@ async function send(event) {
     const node = renderItem(item);
     if (item.type === 'message' && item.status === 'in_progress') node.classList.add('streaming');
     const before = live.get(index);
+    if (before && before.node.open) node.open = true;
     if (before) before.node.replaceWith(node);
     else view.append(node);
     live.set(index, { item, node });
@@ -397,7 +414,10 @@ async function send(event) {
           break;
         case 'response.refusal.delta':
           append(e.output_index, (item) => {
-            item.content = [{ type: 'refusal', refusal: ((item.content && item.content[0] && item.content[0].refusal) || '') + e.delta }];
+            item.content = item.content || [];
+            let part = item.content.find((p) => p.type === 'refusal');
+            if (!part) item.content.push(part = { type: 'refusal', refusal: '' });
+            part.refusal += e.delta;
           });
           break;
         case 'response.reasoning_summary_text.delta':
@@ -418,10 +438,11 @@ async function send(event) {
           break;
         case 'response.completed':
         case 'response.incomplete':
+        case 'response.cancelled':
         case 'response.failed': {
           const r = e.response;
           conversation.lastResponseId = r.status === 'failed' ? conversation.lastResponseId : r.id;
-          turn.items = r.output || turn.items.filter(Boolean);
+          if (r.output && r.output.length) turn.items = r.output;
           turn.usage = r.usage;
           turn.context = r.x_context;
           turn.status = r.status;
@@ -438,10 +459,15 @@ async function send(event) {
     if (!turn.status && !turn.error) turn.error = 'The stream ended before the response did';
   } catch (e) {
     turn.error = e.message;
-    // Nothing typed is lost: an unsent prompt goes back to the box.
-    if (!turn.items.length) prompt.value = input;
   } finally {
+    if (!turn.status) {
+      // The stream broke off: what was shown stays, as far as it came.
+      turn.items = [...live.entries()].sort(([a], [b]) => a - b).map(([i, v]) => turn.items[i] || v.item);
+      turn.items.forEach((item) => { if (item.status === 'in_progress') item.status = 'incomplete'; });
+    }
     turn.items = turn.items.filter(Boolean);
+    // Nothing typed is lost: a prompt that got no answer goes back to the box.
+    if (!turn.status && !turn.items.length && !prompt.value) prompt.value = input;
     turn.seconds = (Date.now() - turn.started) / 1000;
     delete turn.started;
     if (turn.status || turn.items.length) conversation.turns.push(turn);
@@ -458,7 +484,8 @@ async function send(event) {
 // ---- start ----
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('api-key').value = localStorage.getItem(KEY) || '';
+  $('remember-key').checked = localStorage.getItem(REMEMBER) === 'true';
+  $('api-key').value = sessionStorage.getItem(KEY) || localStorage.getItem(KEY) || '';
   $('connect').addEventListener('click', connect);
   $('forget-key').addEventListener('click', forgetKey);
   $('new-conversation').addEventListener('click', newConversation);

@@ -67,6 +67,7 @@ final class Chromium implements AutoCloseable {
      * @param width the window's width
      * @param height the window's height
      * @return the browser, with one blank page attached
+     * @throws IOException when it cannot be started
      */
     static Chromium launch(Path binary, Path profile, int width, int height) throws IOException {
         // --no-sandbox: CI runs as root, where Chromium's own sandbox cannot start.
@@ -74,32 +75,53 @@ final class Chromium implements AutoCloseable {
                 "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
                 "--remote-allow-origins=*", "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
                 "about:blank").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        var stderr = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
-        var seen = new StringBuilder();
-        URI endpoint = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (String line; endpoint == null && System.nanoTime() < deadline && (line = stderr.readLine()) != null;) {
-            seen.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                endpoint = URI.create(m.group(1));
+        var seen = new StringBuffer();
+        var endpoint = new CompletableFuture<URI>();
+        // Its error output is read to the end on a thread of its own: it says where DevTools listens, then must not
+        // fill up and block the browser.
+        Thread reader = new Thread(() -> {
+            try (var stderr = new BufferedReader(
+                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = stderr.readLine()) != null;) {
+                    if (!endpoint.isDone()) {
+                        seen.append(line).append('\n');
+                        Matcher m = LISTENING.matcher(line);
+                        if (m.find()) {
+                            endpoint.complete(URI.create(m.group(1)));
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // The browser is gone; a start still waiting says so below.
             }
+            endpoint.completeExceptionally(new IllegalStateException("Chromium exited"));
+        }, "chromium-stderr");
+        reader.setDaemon(true);
+        reader.start();
+        Chromium browser = null;
+        try {
+            browser = new Chromium(process, HttpClient.newHttpClient().newWebSocketBuilder(),
+                    endpoint.orTimeout(30, TimeUnit.SECONDS).join());
+            String target = browser.call("Target.createTarget", Map.of("url", "about:blank")).path("targetId")
+                    .asText();
+            browser.session = browser.call("Target.attachToTarget", Map.of("targetId", target, "flatten", true))
+                    .path("sessionId").asText();
+            browser.call("Runtime.enable", Map.of());
+            browser.call("Page.enable", Map.of());
+            // A page broken by its Content-Security-Policy says so as an error the test sees.
+            browser.call("Page.addScriptToEvaluateOnNewDocument", Map.of("source", "document.addEventListener("
+                    + "'securitypolicyviolation', e => console.error('CSP violation: ' + e.violatedDirective + ' '"
+                    + " + e.blockedURI))"));
+            return browser;
+        } catch (RuntimeException e) {
+            if (browser != null) {
+                browser.close();
+            } else {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            throw new IllegalStateException("Chromium did not start:\n" + seen, e);
         }
-        if (endpoint == null) {
-            process.destroyForcibly();
-            throw new IllegalStateException("Chromium did not start:\n" + seen);
-        }
-        Thread drain = new Thread(() -> stderr.lines().forEach(l -> {
-        }), "chromium-stderr");
-        drain.setDaemon(true);
-        drain.start();
-        var browser = new Chromium(process, HttpClient.newHttpClient().newWebSocketBuilder(), endpoint);
-        String target = browser.call("Target.createTarget", Map.of("url", "about:blank")).path("targetId").asText();
-        browser.session = browser.call("Target.attachToTarget", Map.of("targetId", target, "flatten", true))
-                .path("sessionId").asText();
-        browser.call("Runtime.enable", Map.of());
-        browser.call("Page.enable", Map.of());
-        return browser;
     }
 
     /**
@@ -117,7 +139,12 @@ final class Chromium implements AutoCloseable {
         var answer = new CompletableFuture<JsonNode>();
         pending.put(id, answer);
         socket.sendText(message.toString(), true).join();
-        JsonNode reply = answer.orTimeout(30, TimeUnit.SECONDS).join();
+        JsonNode reply;
+        try {
+            reply = answer.orTimeout(30, TimeUnit.SECONDS).join();
+        } finally {
+            pending.remove(id);
+        }
         if (reply.has("error")) {
             throw new IllegalStateException(method + ": " + reply.get("error"));
         }
@@ -178,6 +205,7 @@ final class Chromium implements AutoCloseable {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {
@@ -197,6 +225,22 @@ final class Chromium implements AutoCloseable {
             }
             webSocket.request(1);
             return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            failPending(error);
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            failPending(new IllegalStateException("DevTools connection closed: " + statusCode + " " + reason));
+            return null;
+        }
+
+        private void failPending(Throwable error) {
+            // A browser that crashed fails the calls waiting on it at once, not after their timeout.
+            pending.values().forEach(answer -> answer.completeExceptionally(error));
         }
 
         private void receive(String text) {

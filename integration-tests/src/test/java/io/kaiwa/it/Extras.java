@@ -20,7 +20,7 @@ final class Extras {
 
     /**
      * @param present whether the extra is here
-     * @param why what the test needs and how to get it
+     * @param why what the test needs and how to get it, as "needs ..."
      */
     static synchronized void assume(boolean present, String why) {
         if (present) {
@@ -31,7 +31,7 @@ final class Extras {
         }
         if (TOLD.add(why)) {
             // Failsafe shows only a count of skipped tests: the reason goes to the build's output once.
-            System.err.println("[kaiwa] skipping the tests that " + why);
+            System.err.println("[kaiwa] skipping a test that " + why);
         }
         Assumptions.abort(why);
     }

@@ -48,7 +48,7 @@ class KubernetesManifestsIT {
 
     @BeforeEach
     void start() {
-        Extras.assume(Files.exists(MANIFESTS), "need the Kubernetes manifests: build them with ./mvnw -pl "
+        Extras.assume(Files.exists(MANIFESTS), "needs the Kubernetes manifests: build them with ./mvnw -pl "
                 + "agent-runtime -am -Pkubernetes package -DskipTests (" + MANIFESTS + " is missing)");
         upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         upstream.start();

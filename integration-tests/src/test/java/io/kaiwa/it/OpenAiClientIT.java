@@ -200,7 +200,8 @@ class OpenAiClientIT {
 
     @Test
     void builtInToolsRunByKaiwaComeBackAsItemsTheClientReads() {
-        Extras.assume(sandboxed(), "need the code_interpreter sandbox (bubblewrap and python3; .ci/run installs them)");
+        Extras.assume(sandboxed(),
+                "needs the code_interpreter sandbox (bubblewrap and python3; .ci/run installs them)");
         searxng();
         answersInOrder("/chat/v1/chat/completions", toolCall("call_s", "web_search", "{\"query\":\"kaiwa\"}"),
                 toolCall("call_c", "code_interpreter", "{\"code\":\"print(2 ** 10)\"}"), chatAnswer("1024"));
@@ -232,7 +233,8 @@ class OpenAiClientIT {
 
     @Test
     void theClientAccumulatesAStreamedToolLoopWithTheToolsEvents() {
-        Extras.assume(sandboxed(), "need the code_interpreter sandbox (bubblewrap and python3; .ci/run installs them)");
+        Extras.assume(sandboxed(),
+                "needs the code_interpreter sandbox (bubblewrap and python3; .ci/run installs them)");
         searxng();
         answersInOrder("/chat/v1/chat/completions", streamedToolCall("call_s", "web_search", "{\"query\":\"kaiwa\"}"),
                 streamedToolCall("call_c", "code_interpreter", "{\"code\":\"print(3 * 3)\"}"),

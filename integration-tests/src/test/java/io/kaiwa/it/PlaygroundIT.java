@@ -41,15 +41,18 @@ class PlaygroundIT {
             + "W7dZBAgQoFeO82q+alDPsUSmJMo0S6mUCZZqNHGTyjRBkyo1EZOKNZ+mfUB5mrFpE1C2ZmACNAGq0fRMgAABAsRPvSeIe4ib"
             + "eg3IrgY5FkXHKu04NjjOMaaDlemkxwoLCNCfPLYyvF0fZbajAAAAAElFTkSuQmCC";
     static final ObjectMapper JSON = new ObjectMapper();
+    /** An answer holding markup, which the page must show as text. */
+    static final String MARKUP = "Short <img src=x onerror=\"window.pwned=1\"> and <b>sweet</b>.";
 
     WireMockServer upstream;
     Path folder;
 
     @BeforeEach
     void start() throws IOException {
-        Extras.assume(Chromium.find().isPresent(), "need Chromium (Debian's chromium package; .ci/run installs it, "
+        Extras.assume(Chromium.find().isPresent(), "needs Chromium (Debian's chromium package; .ci/run installs it, "
                 + "KAIWA_CHROMIUM names another)");
-        Extras.assume(sandboxed(), "need the code_interpreter sandbox (bubblewrap and python3; .ci/run installs them)");
+        Extras.assume(sandboxed(),
+                "needs the code_interpreter sandbox (bubblewrap and python3; .ci/run installs them)");
         upstream = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
         upstream.start();
         folder = Files.createTempDirectory(Path.of("target"), "it-playground").toAbsolutePath();
@@ -123,7 +126,7 @@ class PlaygroundIT {
                 streamedToolCall("call_c", "code_interpreter", "{\"code\":\"" + code + "\"}"),
                 streamed(longAnswer("FIRST.", 30), 420, 0, 640),
                 streamed(longAnswer("SECOND.", 80), 1100, 400, 640),
-                streamed("Short and sweet.", 700, 0, 5));
+                streamed(MARKUP, 700, 0, 5));
 
         Path profile = Files.createTempDirectory(folder, "chromium");
         try (var service = ServiceProcess.start("playground",
@@ -181,6 +184,9 @@ class PlaygroundIT {
             assertThat(browser.eval("$('context-label').textContent").asText()).contains("compacted at turn 3")
                     .contains("2 turns summarized");
             assertThat(browser.eval("parseFloat($('context-fill').style.width)").asDouble()).isPositive();
+            assertThat(texts(browser, ".bubble.assistant")).last().isEqualTo(MARKUP);
+            assertThat(browser.eval("document.querySelectorAll('.bubble img, .bubble b').length").asInt()).isZero();
+            assertThat(browser.eval("window.pwned === undefined").asBoolean()).isTrue();
             Files.write(Path.of("target", "playground", "compacted.png"), browser.screenshot());
 
             // A reload finds the conversation listed and its turns as they were.
