@@ -38,7 +38,7 @@ public final class TestExtras {
             if (!told) {
                 // Surefire shows only a count of skipped tests: the reason goes to the build's output once.
                 told = true;
-                System.err.println("[kaiwa] skipping the tests that " + why);
+                System.err.println("[kaiwa] skipping the tests that " + why.replaceFirst("^needs", "need"));
             }
             Assumptions.abort(why);
         }

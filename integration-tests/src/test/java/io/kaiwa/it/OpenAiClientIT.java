@@ -28,6 +28,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.openai.core.http.ResponseConnection;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
@@ -41,6 +42,7 @@ import com.openai.models.responses.ResponseItem;
 import com.openai.models.responses.ResponseRetrieveParams;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
+import com.openai.models.responses.ResponsesClientEvent;
 
 /**
  * The official OpenAI Java client against the packaged service, unchanged but for its base URL and key, with
@@ -417,6 +419,30 @@ class OpenAiClientIT {
             return "output_item_added";
         }
         return "other";
+    }
+
+    @Test
+    void theClientsWebSocketModeRunsAndContinuesResponsesOnOneConnection() {
+        answersInOrder("/chat/v1/chat/completions",
+                chunk("{\"role\":\"assistant\",\"content\":\"OK\"}", null) + chunk("{}", "stop") + "data: [DONE]\n\n",
+                chunk("{\"role\":\"assistant\",\"content\":\"cobalt\"}", null) + chunk("{}", "stop")
+                        + "data: [DONE]\n\n");
+
+        try (ResponseConnection connection = acme.responses().connect()) {
+            connection.send(ResponsesClientEvent.ofResponseCreate(ResponsesClientEvent.ResponseCreate.builder()
+                    .model("gpt-chat").store(false).input("Remember the code word: cobalt.").build()));
+            Response first = connection.finalResponse();
+            connection.send(ResponsesClientEvent.ofResponseCreate(ResponsesClientEvent.ResponseCreate.builder()
+                    .model("gpt-chat").store(false).previousResponseId(first.id()).input("What is the code word?")
+                    .build()));
+            Response second = connection.finalResponse();
+
+            assertThat(text(first)).isEqualTo("OK");
+            assertThat(text(second)).isEqualTo("cobalt");
+        }
+        // The continuation carried the first turn, kept by the connection (store: false keeps it nowhere else).
+        assertThat(upstream.findAll(postRequestedFor(urlEqualTo("/chat/v1/chat/completions"))).get(1)
+                .getBodyAsString()).contains("Remember the code word: cobalt.").contains("\"OK\"");
     }
 
     static String chunk(String delta, String finish) {

@@ -105,14 +105,17 @@ public final class ResponseJson {
         } else {
             g.writeStringField("tool_choice", "auto");
         }
-        g.writeFieldName("tools");
-        if (request.has("tools")) {
-            g.writeTree(request.get("tools"));
-        } else {
-            g.writeStartArray();
-            g.writeEndArray();
-        }
+        tools(g, request.get("tools"));
         echoNumber(g, request, "top_p", 1.0);
+        echoNumber(g, request, "presence_penalty", 0.0);
+        echoNumber(g, request, "frequency_penalty", 0.0);
+        g.writeNumberField("top_logprobs", request.path("top_logprobs").canConvertToInt()
+                ? request.path("top_logprobs").asInt()
+                : 0);
+        // The tier the provider was asked for is not known to have been served; Kaiwa has one.
+        g.writeStringField("service_tier", "default");
+        echo(g, request, "safety_identifier", null);
+        echo(g, request, "prompt_cache_key", null);
         g.writeStringField("truncation", request.path("truncation").asText("disabled"));
         if (r.usage != null) {
             g.writeFieldName("usage");
@@ -164,6 +167,40 @@ public final class ResponseJson {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * The tools as sent, a function tool with every field the response object has for it ({@code description},
+     * {@code parameters}, {@code strict}: {@code null} when not given).
+     */
+    private static void tools(JsonGenerator g, JsonNode tools) throws IOException {
+        g.writeArrayFieldStart("tools");
+        if (tools != null && tools.isArray()) {
+            for (JsonNode tool : tools) {
+                if (!"function".equals(tool.path("type").asText()) || !tool.isObject()) {
+                    g.writeTree(tool);
+                    continue;
+                }
+                g.writeStartObject();
+                g.writeStringField("type", "function");
+                for (String field : new String[]{"name", "description", "parameters", "strict"}) {
+                    g.writeFieldName(field);
+                    g.writeTree(tool.has(field)
+                            ? tool.get(field)
+                            : com.fasterxml.jackson.databind.node.NullNode.getInstance());
+                }
+                var rest = tool.fields();
+                while (rest.hasNext()) {
+                    var e = rest.next();
+                    if (!e.getKey().matches("type|name|description|parameters|strict")) {
+                        g.writeFieldName(e.getKey());
+                        g.writeTree(e.getValue());
+                    }
+                }
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
     }
 
     private static void echo(JsonGenerator g, JsonNode request, String field, String fallback) throws IOException {

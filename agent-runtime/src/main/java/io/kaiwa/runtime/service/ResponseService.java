@@ -55,30 +55,44 @@ public class ResponseService {
      * @return the SSE frames, from {@code response.created} to the final event
      */
     public Uni<Multi<String>> stream(String tenant, CreateRequest request) {
+        return events(tenant, request).map(events -> events.map(ResponseService::sse));
+    }
+
+    /**
+     * Starts a streamed response, as {@link #stream} does, for a transport that sends each event on its own (the
+     * WebSocket mode).
+     *
+     * @param tenant the caller's tenant
+     * @param request the checked request
+     * @return the events, in the groups one provider event gives, from {@code response.created} to the final event
+     */
+    public Uni<Multi<List<OpenAiEvents.Event>>> events(String tenant, CreateRequest request) {
         return lifecycle.prepare(tenant, request, ResponseRun.Mode.STREAM).chain(run -> Streams
                 .firstThenRest(run.stream())
                 .onFailure().invoke(run::refused)
-                .map(events -> frames(run, events)));
+                .map(events -> events(run, events)));
     }
 
-    private Multi<String> frames(ResponseRun run, Multi<StreamEvent> events) {
+    private Multi<List<OpenAiEvents.Event>> events(ResponseRun run, Multi<StreamEvent> events) {
         OpenAiEvents openAi = run.events();
-        var head = new ArrayList<String>(4);
-        head.add(openAi.lifecycle("response.created").sse());
-        head.add(openAi.lifecycle("response.in_progress").sse());
-        run.opening().forEach(e -> head.add(e.sse()));
-        Multi<String> body = events.onCancellation().call(() -> abandoned(run)).onItem()
+        var head = new ArrayList<OpenAiEvents.Event>(4);
+        head.add(openAi.lifecycle("response.created"));
+        head.add(openAi.lifecycle("response.in_progress"));
+        head.addAll(run.opening());
+        Multi<List<OpenAiEvents.Event>> body = events.onCancellation().call(() -> abandoned(run)).onItem()
                 .transformToUniAndConcatenate(e -> {
                     var out = new ArrayList<OpenAiEvents.Event>(3);
                     ResponseRecord ended = run.on(e, out);
                     // The last event goes out once the response is kept: a client may continue it as soon as it has it.
-                    return ended == null ? Uni.createFrom().item(sse(out)) : keep(run, ended).replaceWith(sse(out));
+                    return ended == null
+                            ? Uni.createFrom().item((List<OpenAiEvents.Event>) out)
+                            : keep(run, ended).replaceWith((List<OpenAiEvents.Event>) out);
                 }).onFailure().recoverWithMulti(failure -> {
                     ResponseRecord failed = run.fail(failure);
-                    String last = openAi.finished(failed).sse();
+                    List<OpenAiEvents.Event> last = List.of(openAi.finished(failed));
                     return keep(run, failed).replaceWith(last).toMulti();
                 });
-        return Multi.createBy().concatenating().streams(Multi.createFrom().iterable(head), body);
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(head), body);
     }
 
     private Uni<ResponseRecord> keep(ResponseRun run, ResponseRecord finished) {

@@ -285,7 +285,13 @@ public final class ItemReader {
                 }
             }
         }
-        return new OutputText(requiredString(o, "text", path), annotations, extra(o, OUTPUT_TEXT));
+        Map<String, JsonNode> extra = extra(o, OUTPUT_TEXT);
+        if (extra != null && extra.containsKey("logprobs") && extra.get("logprobs").isNull()) {
+            // DashScope sends "logprobs": null; the Responses API has an array there or nothing, and strict clients
+            // refuse the null.
+            extra.remove("logprobs");
+        }
+        return new OutputText(requiredString(o, "text", path), annotations, extra);
     }
 
     private static ContentPart inputImage(ObjectNode o, String path) {
