@@ -9,7 +9,7 @@ import { Agent, run, tool, setDefaultOpenAIClient, setTracingDisabled } from '@o
 const client = new OpenAI({ baseURL: process.env.KAIWA_BASE_URL + '/v1', apiKey: process.env.KAIWA_API_KEY, maxRetries: 0 });
 const model = 'gpt-chat';
 
-test('creates a response and continues it with previous_response_id', async () => {
+test('creates a response, continues it with previous_response_id and counts the next input', async () => {
   const first = await client.responses.create({ model, input: 'node: my name is Ada' });
   assert.equal(first.status, 'completed');
   assert.equal(first.output_text, 'Nice to meet you, Ada.');
@@ -20,6 +20,9 @@ test('creates a response and continues it with previous_response_id', async () =
   assert.equal(again.output_text, 'Your name is Ada.');
   const items = await client.responses.inputItems.list(second.id);
   assert.equal(items.data.length, 1);
+  const counted = await client.responses.inputTokens.count({ model, input: 'node: and now?', previous_response_id: second.id });
+  assert.equal(counted.object, 'response.input_tokens');
+  assert.ok(counted.input_tokens > 10, 'the chain is counted');
 });
 
 test('streams a response and reads its events with the SDK helper', async () => {

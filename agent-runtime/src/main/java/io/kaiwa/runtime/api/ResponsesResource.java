@@ -33,6 +33,7 @@ import io.kaiwa.runtime.openai.ResponseJson;
 import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStore;
 import io.kaiwa.runtime.service.CompactRequest;
+import io.kaiwa.runtime.service.CreateRequest;
 import io.kaiwa.runtime.service.ResponseLifecycle;
 import io.kaiwa.runtime.stream.StoredEvents;
 import io.kaiwa.runtime.task.TaskService;
@@ -124,6 +125,36 @@ public class ResponsesResource {
             }
             return lifecycle.compact(ApiKeyAuth.tenant(rc), CompactRequest.parse(tree));
         }).map(c -> ok(ResponseJson.compaction(c.id(), c.model(), c.createdAt(), c.item(), c.usageJson())))
+                .onFailure().recoverWithItem(ResponsesResource::error);
+    }
+
+    /**
+     * Counts the input tokens a create request with this body would send now ({@code POST
+     * /v1/responses/input_tokens}): its instructions, the chain {@code previous_response_id} names (from its latest
+     * compaction on, as a request reads it), its input and its tools, by Kaiwa's estimator (which errs high). Nothing
+     * is sent to a provider and nothing is stored.
+     *
+     * @param rc the request
+     * @param body a create request's body
+     * @return {@code {"object":"response.input_tokens","input_tokens":N}}
+     */
+    @POST
+    @Path("/input_tokens")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> inputTokens(RoutingContext rc, String body) {
+        return Uni.createFrom().deferred(() -> {
+            JsonNode tree;
+            try {
+                tree = body == null || body.isBlank() ? null : KaiwaJson.parse(body);
+            } catch (InvalidPayloadException e) {
+                throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
+            }
+            if (tree != null && tree.hasNonNull("conversation")) {
+                throw Errors.badRequest("conversation", "Conversations are not available yet; send the input, or "
+                        + "previous_response_id.");
+            }
+            return lifecycle.countInputTokens(ApiKeyAuth.tenant(rc), CreateRequest.parse(tree));
+        }).map(n -> ok("{\"object\":\"response.input_tokens\",\"input_tokens\":" + n + "}"))
                 .onFailure().recoverWithItem(ResponsesResource::error);
     }
 

@@ -17,12 +17,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.Conversation;
 import io.kaiwa.core.ModelAdapter;
+import io.kaiwa.core.Turn;
 import io.kaiwa.core.Usage;
 import io.kaiwa.core.catalogue.ModelInfo;
 import io.kaiwa.core.exception.InvalidRequestException;
 import io.kaiwa.core.exception.ServerException;
 import io.kaiwa.core.item.CompactionItem;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.core.spi.TokenEstimator;
 import io.kaiwa.runtime.agent.AgentLoop;
 import io.kaiwa.runtime.agent.ToolLimits;
 import io.kaiwa.runtime.agent.ToolPlan;
@@ -47,6 +49,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class ResponseLifecycle {
+    private static final TokenEstimator ESTIMATOR = TokenEstimator.defaultEstimator();
+
     @Inject
     ResponseStore store;
 
@@ -189,6 +193,34 @@ public class ResponseLifecycle {
                     .map(m -> new Compacted(Ids.next("resp"), request.model(), Instant.now(),
                             m == null ? null : m.compaction(), m == null ? Usage.ZERO : m.usage(),
                             Records.json(m == null ? Usage.ZERO : m.usage(), m == null ? null : m.cost(), null)));
+        });
+    }
+
+    /**
+     * What a create request would send now, in tokens, by the estimator: no provider is called, nothing is stored,
+     * and a compaction the request would make is not made (the count is of what it would compact).
+     *
+     * @param tenant the caller's tenant
+     * @param request the checked request
+     * @return the estimated input tokens
+     */
+    public Uni<Long> countInputTokens(String tenant, CreateRequest request) {
+        return Uni.createFrom().deferred(() -> {
+            // Routed only to refuse a model no provider serves, as a create would.
+            providers.route(request.model());
+            ModelInfo model = models.info(request.model());
+            return history(tenant, request.previousResponseId()).map(history -> {
+                long tokens = ESTIMATOR.estimateText(request.instructions());
+                if (model.multiTurn()) {
+                    for (ResponseRecord r : history) {
+                        Turn turn = r.turn();
+                        tokens += ESTIMATOR.estimate(turn.input()) + ESTIMATOR.estimate(turn.output());
+                    }
+                }
+                tokens += ESTIMATOR.estimate(request.input());
+                JsonNode tools = request.options().get("tools");
+                return tools == null ? tokens : tokens + ESTIMATOR.estimateText(tools.toString());
+            });
         });
     }
 

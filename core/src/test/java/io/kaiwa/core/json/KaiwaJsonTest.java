@@ -69,7 +69,7 @@ class KaiwaJsonTest {
                     {"type":"message","role":"assistant","content":[
                       {"type":"output_text","text":"See [1].","annotations":[
                         {"type":"url_citation","url":"https://qwen.ai","title":"Qwen","start_index":4,"end_index":7},
-                        {"type":"file_citation","file_id":"f","index":2}],"logprobs":null},
+                        {"type":"file_citation","file_id":"f","index":2}],"logprobs":[]},
                       {"type":"refusal","refusal":"No."}]}""");
             assertRoundTrip("""
                     {"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"Plan."}],
@@ -89,6 +89,15 @@ class KaiwaJsonTest {
                     {"type":"code_interpreter_call","id":"ci_1","status":"completed","code":"print(1)",
                      "container_id":"c1","outputs":[{"type":"logs","logs":"1\\n"},{"type":"image",
                      "url":"data:image/png;base64,AA=="},{"type":"files","files":[{"name":"a.csv"}]}]}""");
+        }
+
+        @Test
+        void aNullLogprobsOnOutputTextIsLeftOutAsTheResponsesApiHasAnArrayThereOrNothing() {
+            Item read = KaiwaJson.readItem(tree("""
+                    {"type":"message","role":"assistant","content":[{"type":"output_text","text":"hi",
+                     "annotations":[],"logprobs":null}]}"""), "input[0]");
+
+            assertThat(KaiwaJson.toJson(read)).doesNotContain("logprobs").contains("\"text\":\"hi\"");
         }
 
         @Test
