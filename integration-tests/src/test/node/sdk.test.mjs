@@ -72,6 +72,22 @@ test('compacts a conversation and continues from the compaction item', async () 
   assert.equal(next.output_text, 'Hello from Kaiwa.');
 });
 
+test('answers Chat Completions clients, whole and streamed with the usage chunk', async () => {
+  const whole = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'node: hello' }] });
+  assert.equal(whole.object, 'chat.completion');
+  assert.equal(whole.choices[0].message.content, 'Hello from Kaiwa.');
+  const stream = await client.chat.completions.create({ model, stream: true, stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'node: hello' }] });
+  let text = '';
+  let usage = null;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta?.content ?? '';
+    if (chunk.usage) usage = chunk.usage;
+  }
+  assert.equal(text, 'Hello from Kaiwa.');
+  assert.ok(usage && typeof usage.total_tokens === 'number', 'the usage chunk came');
+});
+
 test('an Agents SDK agent calls a function tool and answers from its result', async () => {
   setTracingDisabled(true);
   setDefaultOpenAIClient(client);

@@ -36,6 +36,10 @@ import com.openai.errors.NotFoundException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseItem;
@@ -443,6 +447,33 @@ class OpenAiClientIT {
         // The continuation carried the first turn, kept by the connection (store: false keeps it nowhere else).
         assertThat(upstream.findAll(postRequestedFor(urlEqualTo("/chat/v1/chat/completions"))).get(1)
                 .getBodyAsString()).contains("Remember the code word: cobalt.").contains("\"OK\"");
+    }
+
+    @Test
+    void theChatCompletionsClientWorksWholeAndStreamedWithItsUsageChunk() {
+        answersInOrder("/chat/v1/chat/completions", chatAnswer("Bonjour"),
+                chunk("{\"role\":\"assistant\",\"content\":\"Sa\"}", null) + chunk("{\"content\":\"lut\"}", null)
+                        + chunk("{}", "stop") + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\","
+                        + "\"created\":1,\"model\":\"gpt-chat\",\"choices\":[],\"usage\":{\"prompt_tokens\":4,"
+                        + "\"completion_tokens\":2,\"total_tokens\":6}}\n\ndata: [DONE]\n\n");
+        var params = ChatCompletionCreateParams.builder().model("gpt-chat").addSystemMessage("Be brief.")
+                .addUserMessage("Say hello in French.").build();
+
+        ChatCompletion whole = acme.chat().completions().create(params);
+        assertThat(whole.choices().get(0).message().content()).contains("Bonjour");
+        assertThat(whole.usage().map(u -> u.totalTokens())).contains(13L);
+
+        var text = new StringBuilder();
+        var usage = new java.util.concurrent.atomic.AtomicLong();
+        try (StreamResponse<ChatCompletionChunk> stream = acme.chat().completions().createStreaming(params.toBuilder()
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            stream.stream().forEach(c -> {
+                c.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
+                c.usage().ifPresent(u -> usage.set(u.totalTokens()));
+            });
+        }
+        assertThat(text.toString()).isEqualTo("Salut");
+        assertThat(usage.get()).isEqualTo(6);
     }
 
     static String chunk(String delta, String finish) {
