@@ -66,6 +66,12 @@ public class ResponseRecord {
     public boolean cancelRequested;
     @Column(name = "next_sequence")
     public int nextSequence;
+    /**
+     * When it was deleted while later responses continued it: it is then kept only as their history, and is
+     * neither retrievable nor continued; {@code null} for a live response.
+     */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
     /** The request JSON as parsed when the record was made here; {@code null} when read from the database. */
     @Transient
     public JsonNode requestTree;

@@ -37,14 +37,15 @@ public class ResponseStore {
             + "completed_at, background, request, input, output, transcript, usage, error, provider_key, "
             + "provider_response_id, "
             + "provider_expires_at, lease_owner, lease_until, cancel_requested, next_sequence, context, compacted, "
-            + "idempotency_key";
+            + "idempotency_key, deleted_at";
 
     /**
      * Follows previous_response_id up from a response, oldest first, in one round trip however long the chain, and
      * no further than the latest response that holds a compaction: it stands for everything before it.
      */
     private static final String CHAIN = "WITH RECURSIVE chain AS (SELECT r.*, 0 AS depth FROM kaiwa_response r "
-            + "WHERE r.id = :id AND r.tenant = :tenant UNION ALL SELECT p.*, c.depth + 1 FROM kaiwa_response p "
+            + "WHERE r.id = :id AND r.tenant = :tenant AND r.deleted_at IS NULL UNION ALL SELECT p.*, c.depth + 1 "
+            + "FROM kaiwa_response p "
             + "JOIN chain c ON p.id = c.previous_response_id AND p.tenant = c.tenant WHERE c.depth < 100000 "
             + "AND NOT c.compacted) SELECT " + COLUMNS + " FROM chain ORDER BY depth DESC";
 
@@ -251,7 +252,8 @@ public class ResponseStore {
      */
     public Uni<ResponseRecord> findByIdempotencyKey(String tenant, String key, Instant since) {
         return sessions.withSession(s -> s.createSelectionQuery("from ResponseRecord where tenant = :tenant and "
-                + "idempotencyKey = :key and createdAt > :since and status <> :failed order by createdAt desc",
+                + "idempotencyKey = :key and createdAt > :since and status <> :failed and deletedAt is null "
+                + "order by createdAt desc",
                 ResponseRecord.class).setParameter("tenant", tenant).setParameter("key", key)
                 .setParameter("since", since).setParameter("failed", ResponseStatus.FAILED)
                 .setMaxResults(1).getResultList()).map(rows -> rows.isEmpty() ? null : rows.get(0));
@@ -269,7 +271,7 @@ public class ResponseStore {
      */
     public Uni<ResponseRecord> find(String tenant, String id) {
         return sessions.withSession(s -> s.find(ResponseRecord.class, id))
-                .map(r -> r != null && r.tenant.equals(tenant) ? r : null);
+                .map(r -> r != null && r.tenant.equals(tenant) && r.deletedAt == null ? r : null);
     }
 
     /**
@@ -293,20 +295,42 @@ public class ResponseStore {
             return Uni.createFrom().item(List.of());
         }
         return sessions.withSession(s -> s.createSelectionQuery("from ResponseRecord where tenant = :tenant and id in "
-                + ":ids", ResponseRecord.class).setParameter("tenant", tenant).setParameter("ids", ids)
+                + ":ids and deletedAt is null", ResponseRecord.class).setParameter("tenant", tenant)
+                .setParameter("ids", ids)
                 .getResultList());
     }
 
     /**
+     * Deletes a response. One that later responses continue is kept as their history only (marked deleted: it is
+     * then neither retrievable nor continued), so that they keep answering as they did; it goes for good, with its
+     * events, when the last response continuing it does, and so do deleted ancestors nothing continues any more.
+     *
      * @param tenant the caller's tenant
      * @param id a response id
-     * @return whether it existed (for this tenant) and is now gone, with its events
+     * @return whether it existed (for this tenant) and is now deleted
      */
     public Uni<Boolean> delete(String tenant, String id) {
-        return sessions.withTransaction(s -> s.createNativeQuery(
-                "DELETE FROM kaiwa_response WHERE id = :id AND tenant = :tenant").setParameter("id", id)
-                .setParameter("tenant", tenant).executeUpdate()).map(n -> n > 0);
+        return sessions.withTransaction(s -> s.createNativeQuery("UPDATE kaiwa_response r SET deleted_at = now() "
+                + "WHERE r.id = :id AND r.tenant = :tenant AND r.deleted_at IS NULL AND EXISTS (SELECT 1 FROM "
+                + "kaiwa_response c WHERE c.previous_response_id = r.id AND c.tenant = r.tenant)")
+                .setParameter("id", id).setParameter("tenant", tenant).executeUpdate()
+                .chain(kept -> kept > 0
+                        ? Uni.createFrom().item(true)
+                        : s.createNativeQuery(PURGE, String.class)
+                                .setParameter("id", id).setParameter("tenant", tenant).getResultList()
+                                .map(gone -> !gone.isEmpty())));
     }
+
+    /**
+     * Removes a response nothing continues, then each deleted ancestor that no longer has a response continuing it;
+     * returns the ids removed.
+     */
+    private static final String PURGE = "WITH RECURSIVE gone AS (SELECT r.id, r.previous_response_id FROM "
+            + "kaiwa_response r WHERE r.id = :id AND r.tenant = :tenant AND r.deleted_at IS NULL UNION ALL SELECT "
+            + "p.id, p.previous_response_id FROM kaiwa_response p JOIN gone g ON p.id = g.previous_response_id WHERE "
+            + "p.tenant = :tenant AND p.deleted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM kaiwa_response c WHERE "
+            + "c.previous_response_id = p.id AND c.id <> g.id)) DELETE FROM kaiwa_response d USING gone WHERE "
+            + "d.id = gone.id RETURNING d.id";
 
     /**
      * @param tenant the caller's tenant
