@@ -88,6 +88,22 @@ test('answers Chat Completions clients, whole and streamed with the usage chunk'
   assert.ok(usage && typeof usage.total_tokens === 'number', 'the usage chunk came');
 });
 
+test('keeps a conversation with the Conversations API and answers in it', async () => {
+  const conversation = await client.conversations.create({
+    metadata: { topic: 'names' },
+    items: [{ type: 'message', role: 'user', content: 'node: my name is Ada' }],
+  });
+  assert.equal(conversation.object, 'conversation');
+  const answer = await client.responses.create({ model, conversation: conversation.id, input: 'node: what is my name?' });
+  assert.equal(answer.output_text, 'Your name is Ada.');
+  const items = [];
+  for await (const item of client.conversations.items.list(conversation.id)) items.push(item);
+  assert.equal(items.length, 3);
+  assert.equal(items[2].content[0].text, 'Your name is Ada.');
+  const deleted = await client.conversations.delete(conversation.id);
+  assert.equal(deleted.deleted, true);
+});
+
 test('an Agents SDK agent calls a function tool and answers from its result', async () => {
   setTracingDisabled(true);
   setDefaultOpenAIClient(client);

@@ -114,7 +114,7 @@ class NodeSdkIT {
             String log = Files.readString(work.resolve("test.log"), StandardCharsets.UTF_8);
             System.out.println(log);
             assertThat(node.exitValue()).as(log).isZero();
-            assertThat(log).contains("# pass 6").contains("# fail 0");
+            assertThat(log).contains("# pass 7").contains("# fail 0");
         }
     }
 }

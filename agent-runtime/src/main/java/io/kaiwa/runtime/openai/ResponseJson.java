@@ -129,6 +129,13 @@ public final class ResponseJson {
             g.writeFieldName("x_context");
             g.writeRawValue(r.context);
         }
+        JsonNode conversation = request.get("conversation");
+        if (conversation != null && !conversation.isNull()) {
+            g.writeObjectFieldStart("conversation");
+            g.writeStringField("id",
+                    conversation.isTextual() ? conversation.asText() : conversation.path("id").asText());
+            g.writeEndObject();
+        }
         g.writeFieldName("metadata");
         if (request.has("metadata")) {
             g.writeTree(request.get("metadata"));

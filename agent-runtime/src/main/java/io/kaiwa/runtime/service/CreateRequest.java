@@ -49,11 +49,24 @@ public record CreateRequest(String model, List<Item> input, String instructions,
                 callOptions, context, key);
     }
 
+    /**
+     * @return the conversation the response is made in ({@code conversation}, an id or {@code {"id": ...}}), or
+     *         {@code null}
+     */
+    public String conversation() {
+        JsonNode c = options.get("conversation");
+        if (c == null || c.isNull()) {
+            return null;
+        }
+        return c.isTextual() ? c.asText() : c.path("id").asText();
+    }
+
     /** Options Kaiwa answers itself and never asks a provider for. */
-    private static final List<String> KAIWA_ONLY = List.of("metadata", "truncation", "context_management");
+    private static final List<String> KAIWA_ONLY = List.of("metadata", "truncation", "context_management",
+            "conversation");
     /** Fields Kaiwa handles itself; everything else is an option. */
     private static final Set<String> OWN = Set.of("model", "input", "instructions", "previous_response_id", "store",
-            "stream", "background", "conversation", "stream_options");
+            "stream", "background", "stream_options");
 
     /**
      * @param body the request body
@@ -63,9 +76,16 @@ public record CreateRequest(String model, List<Item> input, String instructions,
         if (body == null || !body.isObject()) {
             throw Errors.badRequest(null, "The request body must be a JSON object.");
         }
-        if (body.hasNonNull("conversation")) {
-            throw Errors.badRequest("conversation", "conversation is not supported: Kaiwa keeps conversations "
-                    + "itself; continue one with previous_response_id.");
+        JsonNode conversation = body.get("conversation");
+        if (conversation != null && !conversation.isNull()) {
+            String id = conversation.isTextual() ? conversation.asText() : conversation.path("id").asText(null);
+            if (id == null || id.isBlank()) {
+                throw Errors.badRequest("conversation", "conversation is a conversation id, or {\"id\": ...}.");
+            }
+            if (body.hasNonNull("previous_response_id")) {
+                throw Errors.badRequest("conversation", "conversation and previous_response_id cannot be used "
+                        + "together: a response continues one or the other.");
+            }
         }
         String model = string(body, "model");
         if (model == null || model.isBlank()) {

@@ -55,6 +55,9 @@ public class ResponseLifecycle {
     ResponseStore store;
 
     @Inject
+    Conversations conversations;
+
+    @Inject
     Providers providers;
 
     @Inject
@@ -129,31 +132,34 @@ public class ResponseLifecycle {
                     : (request.store() || request.previousResponseId() != null
                             ? reachable()
                             : Uni.createFrom().voidItem()).chain(() -> budgets.check(tenant));
-            return allowed.chain(() -> history(tenant, request.previousResponseId())).chain(history -> {
-                var conversation = Conversation.builder().model(request.model()).instructions(request.instructions());
-                ResponseRecord record = existing != null ? existing : newRecord(tenant, request, provider);
-                ResponseRecord previous = history.isEmpty() ? null : history.get(history.size() - 1);
-                Uni<ContextManager.Managed> managed;
-                if (model.multiTurn()) {
-                    for (ResponseRecord r : history) {
-                        conversation.addTurn(r.turn());
-                    }
-                    managed = !manage
-                            ? Uni.createFrom().item(ContextManager.Managed.asIs(conversation.build(),
-                                    context.openInput(tenant, request.input())))
-                            : context.manage(tenant, request.model(), provider, adapter, request.context(),
-                                    conversation.build(), request.input());
-                } else {
-                    // The model answers one input at a time (Qwen-VL-OCR, the captioners): the history is kept
-                    // for later turns with other models, not sent to this one; the response says so.
-                    record.context = Records.singleTurnContext(history.size());
-                    managed = Uni.createFrom().item(ContextManager.Managed.asIs(conversation.build(),
-                            context.openInput(tenant, request.input())));
-                }
-                return managed.map(m -> new ResponseRun(request, provider, model, new AgentLoop(plan, adapter,
-                        localTools, limits, m.input(), truncate, model::cost), record, mode, metrics,
-                        Records.chainCost(previous), m));
-            });
+            return allowed.chain(() -> history(tenant, request.previousResponseId())).chain(history -> conversations
+                    .turns(tenant, request.conversation()).chain(prior -> {
+                        var conversation = Conversation.builder().model(request.model())
+                                .instructions(request.instructions());
+                        ResponseRecord record = existing != null ? existing : newRecord(tenant, request, provider);
+                        ResponseRecord previous = history.isEmpty() ? null : history.get(history.size() - 1);
+                        Uni<ContextManager.Managed> managed;
+                        if (model.multiTurn()) {
+                            prior.forEach(conversation::addTurn);
+                            for (ResponseRecord r : history) {
+                                conversation.addTurn(r.turn());
+                            }
+                            managed = !manage
+                                    ? Uni.createFrom().item(ContextManager.Managed.asIs(conversation.build(),
+                                            context.openInput(tenant, request.input())))
+                                    : context.manage(tenant, request.model(), provider, adapter, request.context(),
+                                            conversation.build(), request.input());
+                        } else {
+                            // The model answers one input at a time (Qwen-VL-OCR, the captioners): the history is kept
+                            // for later turns with other models, not sent to this one; the response says so.
+                            record.context = Records.singleTurnContext(history.size());
+                            managed = Uni.createFrom().item(ContextManager.Managed.asIs(conversation.build(),
+                                    context.openInput(tenant, request.input())));
+                        }
+                        return managed.map(m -> new ResponseRun(request, provider, model, new AgentLoop(plan, adapter,
+                                localTools, limits, m.input(), truncate, model::cost), record, mode, metrics,
+                                Records.chainCost(previous), m));
+                    }));
         });
     }
 

@@ -32,6 +32,9 @@ public class ResponseService {
     Budgets budgets;
 
     @Inject
+    Conversations conversations;
+
+    @Inject
     RateLimits limits;
 
     /**
@@ -98,10 +101,12 @@ public class ResponseService {
     private Uni<ResponseRecord> keep(ResponseRun run, ResponseRecord finished) {
         limits.used(finished.tenant, finished.usage);
         Uni<Void> charged = run.charge() ? budgets.charge(finished) : Uni.createFrom().voidItem();
+        Uni<Void> appended = conversations.append(finished, run.request().conversation());
         if (!run.request().store()) {
-            return charged.replaceWith(finished);
+            return Uni.combine().all().unis(charged, appended).discardItems().replaceWith(finished);
         }
-        return Uni.combine().all().unis(charged, store.insertSoon(finished)).discardItems().replaceWith(finished);
+        return Uni.combine().all().unis(charged, appended, store.insertSoon(finished)).discardItems()
+                .replaceWith(finished);
     }
 
     /** A client that goes away mid-stream still pays for what the provider was sent and had streamed. */

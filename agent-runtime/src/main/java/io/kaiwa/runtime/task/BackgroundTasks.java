@@ -25,6 +25,7 @@ import io.kaiwa.runtime.persistence.ResponseStatus;
 import io.kaiwa.runtime.persistence.ResponseStore;
 import io.kaiwa.runtime.persistence.SafeContext;
 import io.kaiwa.runtime.service.Budgets;
+import io.kaiwa.runtime.service.Conversations;
 import io.kaiwa.runtime.service.RateLimits;
 import io.kaiwa.runtime.service.ResponseLifecycle;
 import io.kaiwa.runtime.service.ResponseRun;
@@ -60,6 +61,9 @@ public class BackgroundTasks {
 
     @Inject
     Budgets budgets;
+
+    @Inject
+    Conversations conversations;
 
     @Inject
     RateLimits limits;
@@ -339,6 +343,11 @@ public class BackgroundTasks {
                         } else if (last) {
                             charge().subscribe().with(ignored -> {
                             });
+                            if (run != null) {
+                                conversations.append(task, run.request().conversation()).subscribe().with(ignored -> {
+                                }, failure -> LOG.warnf("could not add %s to its conversation: %s", task.id,
+                                        failure.getMessage()));
+                            }
                             release();
                             poll();
                         } else {
