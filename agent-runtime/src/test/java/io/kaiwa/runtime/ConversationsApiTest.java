@@ -128,6 +128,26 @@ class ConversationsApiTest {
     }
 
     @Test
+    void aBackgroundResponseInAConversationAddsItsItemsWhenItCompletes() throws InterruptedException {
+        BackgroundApiTest.slowChatAnswer("Later.", 0);
+        String id = conversation("{}");
+
+        JsonNode queued = json(create(acme(), "{\"model\":\"gpt-chat\",\"background\":true,\"conversation\":\""
+                + id + "\",\"input\":\"Answer when you can.\"}"));
+        assertThat(queued.at("/conversation/id").asText()).isEqualTo(id);
+
+        BackgroundApiTest.awaitStatus(queued.get("id").asText(), "completed");
+        JsonNode items = null;
+        // Added once the task's end is stored, just after the status reads completed.
+        for (int i = 0; i < 50 && (items == null || items.get("data").size() < 2); i++) {
+            Thread.sleep(100);
+            items = json(acme().get("/v1/conversations/" + id + "/items"));
+        }
+        assertThat(items.get("data")).extracting(i -> i.get("type").asText()).containsExactly("message", "message");
+        assertThat(items.at("/data/1/content/0/text").asText()).isEqualTo("Later.");
+    }
+
+    @Test
     void badConversationRequestsAreRefusedNamingTheField() {
         String id = conversation("{}");
         assertThat(create(acme(), "{\"model\":\"gpt-chat\",\"conversation\":\"" + id + "\",\"previous_response_id\":"

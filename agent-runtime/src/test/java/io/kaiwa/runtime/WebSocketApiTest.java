@@ -209,6 +209,19 @@ class WebSocketApiTest {
     }
 
     @Test
+    void aResponseInAConversationOverTheSocketAddsItsItemsToIt() throws Exception {
+        chatStreams("Noted.");
+        String conversation = tree(acme().body("{}").post("/v1/conversations").asString()).get("id").asText();
+        try (var client = new Client("sk-acme-test")) {
+            client.send("{\"type\":\"response.create\",\"model\":\"gpt-chat\",\"conversation\":\"" + conversation
+                    + "\",\"input\":\"I keep two cats.\"}");
+            assertThat(last(client.untilEnd()).at("/response/conversation/id").asText()).isEqualTo(conversation);
+        }
+        JsonNode items = tree(acme().get("/v1/conversations/" + conversation + "/items").asString());
+        assertThat(items.get("data")).extracting(i -> i.get("role").asText()).containsExactly("user", "assistant");
+    }
+
+    @Test
     void theUpgradeNeedsAKeyAndAMessageThatIsNotAForegroundCreateIsRefused() throws Exception {
         assertThatThrownBy(() -> new Client(null)).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(WebSocketHandshakeException.class)
