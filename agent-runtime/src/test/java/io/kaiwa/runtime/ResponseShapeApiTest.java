@@ -60,6 +60,23 @@ class ResponseShapeApiTest {
     }
 
     @Test
+    void includeTakesWhatTheResponsesApiOffersAndRefusesAnythingElseNamingIt() {
+        chatAnswers("hi");
+        assertThat(create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"include\":["
+                + "\"web_search_call.action.sources\",\"code_interpreter_call.outputs\",\"reasoning.encrypted_content\"]}")
+                .statusCode()).isEqualTo(200);
+
+        var refused = create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"include\":["
+                + "\"code_interpreter_call.outputs\",\"everything\"]}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.jsonPath().getString("error.param")).isEqualTo("include[1]");
+        assertThat(refused.jsonPath().getString("error.message")).contains("'everything'")
+                .contains("'reasoning.encrypted_content'");
+        assertThat(create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"include\":\"all\"}").jsonPath()
+                .getString("error.param")).isEqualTo("include");
+    }
+
+    @Test
     void aProvidersNullLogprobsOnOutputTextAreLeftOut() {
         TestUpstreams.upstream.stubFor(post(urlEqualTo("/resp/v1/responses")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("""

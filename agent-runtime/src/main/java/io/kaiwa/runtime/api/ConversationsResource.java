@@ -27,6 +27,7 @@ import io.kaiwa.runtime.persistence.ConversationStore;
 import io.kaiwa.runtime.persistence.ConversationStore.Conversation;
 import io.kaiwa.runtime.persistence.ConversationStore.StoredItem;
 import io.kaiwa.runtime.service.Conversations;
+import io.kaiwa.runtime.service.CreateRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -225,22 +226,11 @@ public class ConversationsResource {
         return tree;
     }
 
-    /** Metadata as OpenAI has it: at most 16 string values, keys up to 64 characters, values up to 512. */
     private static String metadata(JsonNode metadata) {
         if (metadata == null || metadata.isNull()) {
             return "{}";
         }
-        if (!metadata.isObject() || metadata.size() > 16) {
-            throw Errors.badRequest("metadata", "metadata is an object of at most 16 string values.");
-        }
-        var fields = metadata.fields();
-        while (fields.hasNext()) {
-            var e = fields.next();
-            if (e.getKey().length() > 64 || !e.getValue().isTextual() || e.getValue().asText().length() > 512) {
-                throw Errors.badRequest("metadata." + e.getKey(), "metadata keys are at most 64 characters and "
-                        + "values strings of at most 512.");
-            }
-        }
+        CreateRequest.checkMetadata(metadata);
         return metadata.toString();
     }
 

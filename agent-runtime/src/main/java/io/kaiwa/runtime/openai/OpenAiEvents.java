@@ -12,10 +12,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.kaiwa.core.content.ContentPart;
 import io.kaiwa.core.content.OutputText;
+import io.kaiwa.core.content.Refusal;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.event.ToolCallPhase;
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.item.MessageItem;
+import io.kaiwa.core.item.ReasoningItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.persistence.EventRecord;
 import io.kaiwa.runtime.persistence.ResponseRecord;
@@ -156,12 +158,20 @@ public final class OpenAiEvents {
                     ContentPart part = m.content().get(i);
                     int index = i;
                     if (part instanceof OutputText t) {
+                        annotations(d.outputIndex(), index, t, out);
                         out.add(event("response.output_text.done", g -> {
                             itemFields(g, d.outputIndex());
                             g.writeNumberField("content_index", index);
                             g.writeStringField("text", t.text());
                             g.writeArrayFieldStart("logprobs");
                             g.writeEndArray();
+                        }));
+                    }
+                    if (part instanceof Refusal r) {
+                        out.add(event("response.refusal.done", g -> {
+                            itemFields(g, d.outputIndex());
+                            g.writeNumberField("content_index", index);
+                            g.writeStringField("refusal", r.refusal());
                         }));
                     }
                     out.add(event("response.content_part.done", g -> {
@@ -172,6 +182,9 @@ public final class OpenAiEvents {
                     }));
                 }
             }
+            if (item instanceof ReasoningItem r) {
+                reasoningDone(d.outputIndex(), r, out);
+            }
             out.add(event("response.output_item.done", g -> {
                 g.writeNumberField("output_index", d.outputIndex());
                 g.writeFieldName("item");
@@ -179,6 +192,60 @@ public final class OpenAiEvents {
             }));
         }
         // UsageReported: the usage travels in the final response object.
+    }
+
+    /** One event per annotation of a finished text part (web search citations), before its {@code .done}. */
+    private void annotations(int outputIndex, int contentIndex, OutputText text, List<Event> out) {
+        if (text.annotations().isEmpty()) {
+            return;
+        }
+        var written = new StringWriter();
+        try (JsonGenerator g = KaiwaJson.factory().createGenerator(written)) {
+            KaiwaJson.writeContent(g, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var annotations = KaiwaJson.parse(written.toString()).path("annotations");
+        for (int i = 0; i < annotations.size(); i++) {
+            int index = i;
+            out.add(event("response.output_text.annotation.added", g -> {
+                itemFields(g, outputIndex);
+                g.writeNumberField("content_index", contentIndex);
+                g.writeNumberField("annotation_index", index);
+                g.writeFieldName("annotation");
+                g.writeTree(annotations.get(index));
+            }));
+        }
+    }
+
+    /** The {@code .done} events of a finished reasoning item: each summary part's text and part, each text's. */
+    private void reasoningDone(int outputIndex, ReasoningItem r, List<Event> out) {
+        for (int i = 0; i < r.summary().size(); i++) {
+            int index = i;
+            String text = r.summary().get(i);
+            out.add(event("response.reasoning_summary_text.done", g -> {
+                itemFields(g, outputIndex);
+                g.writeNumberField("summary_index", index);
+                g.writeStringField("text", text);
+            }));
+            out.add(event("response.reasoning_summary_part.done", g -> {
+                itemFields(g, outputIndex);
+                g.writeNumberField("summary_index", index);
+                g.writeObjectFieldStart("part");
+                g.writeStringField("type", "summary_text");
+                g.writeStringField("text", text);
+                g.writeEndObject();
+            }));
+        }
+        for (int i = 0; i < r.content().size(); i++) {
+            int index = i;
+            String text = r.content().get(i);
+            out.add(event("response.reasoning_text.done", g -> {
+                itemFields(g, outputIndex);
+                g.writeNumberField("content_index", index);
+                g.writeStringField("text", text);
+            }));
+        }
     }
 
     private void toolProgress(StreamEvent.ToolCallProgress p, List<Event> out) {

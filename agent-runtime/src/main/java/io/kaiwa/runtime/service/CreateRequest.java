@@ -203,6 +203,35 @@ public record CreateRequest(String model, List<Item> input, String instructions,
         return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
+    /**
+     * What {@code include} may ask for. Kaiwa's built-in tools always give their sources and outputs; encrypted
+     * reasoning and log probabilities come where the provider gives them (a Responses API provider is asked for them).
+     */
+    private static final Set<String> INCLUDABLE = Set.of("web_search_call.action.sources", "web_search_call.results",
+            "code_interpreter_call.outputs", "computer_call_output.output.image_url", "file_search_call.results",
+            "message.input_image.image_url", "message.output_text.logprobs", "reasoning.encrypted_content");
+
+    /**
+     * Metadata as OpenAI has it: an object of at most 16 string values, keys up to 64 characters, values up to 512.
+     *
+     * @param metadata the field, or {@code null}
+     * @throws io.kaiwa.core.exception.InvalidRequestException naming {@code metadata} or {@code metadata.<key>}
+     */
+    public static void checkMetadata(JsonNode metadata) {
+        if (metadata == null) {
+            return;
+        }
+        if (!metadata.isObject() || metadata.size() > 16) {
+            throw Errors.badRequest("metadata", "metadata must be an object of at most 16 string values.");
+        }
+        for (Map.Entry<String, JsonNode> e : metadata.properties()) {
+            if (!e.getValue().isTextual() || e.getKey().length() > 64 || e.getValue().asText().length() > 512) {
+                throw Errors.badRequest("metadata." + e.getKey(),
+                        "metadata values must be strings of at most 512 characters, keys at most 64.");
+            }
+        }
+    }
+
     private static void checkOptions(ObjectNode o) {
         number(o, "temperature", 0, 2);
         number(o, "top_p", 0, 1);
@@ -218,15 +247,18 @@ public record CreateRequest(String model, List<Item> input, String instructions,
         if (truncation != null && !("auto".equals(truncation.asText()) || "disabled".equals(truncation.asText()))) {
             throw Errors.badRequest("truncation", "truncation must be 'auto' or 'disabled'.");
         }
-        JsonNode metadata = o.get("metadata");
-        if (metadata != null) {
-            if (!metadata.isObject() || metadata.size() > 16) {
-                throw Errors.badRequest("metadata", "metadata must be an object of at most 16 string values.");
+        checkMetadata(o.get("metadata"));
+        JsonNode include = o.get("include");
+        if (include != null) {
+            if (!include.isArray()) {
+                throw Errors.badRequest("include", "include must be an array of strings.");
             }
-            for (Map.Entry<String, JsonNode> e : metadata.properties()) {
-                if (!e.getValue().isTextual() || e.getKey().length() > 64 || e.getValue().asText().length() > 512) {
-                    throw Errors.badRequest("metadata." + e.getKey(),
-                            "metadata values must be strings of at most 512 characters, keys at most 64.");
+            for (int i = 0; i < include.size(); i++) {
+                if (!INCLUDABLE.contains(include.get(i).asText())) {
+                    throw Errors.badRequest("include[" + i + "]", "Invalid value for 'include[" + i + "]': "
+                            + quoted(include.get(i)) + ". Supported values are: " + INCLUDABLE.stream().sorted()
+                                    .map(t -> "'" + t + "'").collect(Collectors.joining(", "))
+                            + ".");
                 }
             }
         }

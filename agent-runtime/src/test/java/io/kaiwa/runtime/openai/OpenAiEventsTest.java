@@ -67,6 +67,44 @@ class OpenAiEventsTest {
     }
 
     @Test
+    void aFinishedMessageAnnouncesEachCitationAndItsRefusalBeforeItsDoneEvents() {
+        var events = new OpenAiEvents(response(), true);
+        var cited = new io.kaiwa.core.content.OutputText("Qwen [1]", List.of(new io.kaiwa.core.content.UrlCitation(
+                "https://qwen.ai", "Qwen", 5, 8, null)), null);
+        var refusal = new io.kaiwa.core.content.Refusal("No.", null);
+
+        List<JsonNode> out = translate(events, new StreamEvent.ItemDone(0, new MessageItem(null,
+                io.kaiwa.core.item.Role.ASSISTANT, List.of(cited, refusal), "completed", null)));
+
+        assertThat(out).extracting(e -> e.get("type").asText()).containsExactly(
+                "response.output_text.annotation.added", "response.output_text.done", "response.content_part.done",
+                "response.refusal.done", "response.content_part.done", "response.output_item.done");
+        assertThat(out.get(0).get("annotation_index").asInt()).isZero();
+        assertThat(out.get(0).at("/annotation/url").asText()).isEqualTo("https://qwen.ai");
+        assertThat(out.get(0).at("/annotation/type").asText()).isEqualTo("url_citation");
+        assertThat(out.get(3).get("refusal").asText()).isEqualTo("No.");
+        assertThat(out.get(3).get("content_index").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aFinishedReasoningItemEndsEachSummaryPartAndTextWithRisingIndexes() {
+        var events = new OpenAiEvents(response(), true);
+
+        List<JsonNode> out = translate(events, new StreamEvent.ItemDone(0, new io.kaiwa.core.item.ReasoningItem(null,
+                List.of("First, plan.", "Then, check."), List.of("Long thought."), null, "completed", null)));
+
+        assertThat(out).extracting(e -> e.get("type").asText()).containsExactly(
+                "response.reasoning_summary_text.done", "response.reasoning_summary_part.done",
+                "response.reasoning_summary_text.done", "response.reasoning_summary_part.done",
+                "response.reasoning_text.done", "response.output_item.done");
+        assertThat(out).filteredOn(e -> e.has("summary_index")).extracting(e -> e.get("summary_index").asInt())
+                .containsExactly(0, 0, 1, 1);
+        assertThat(out.get(2).get("text").asText()).isEqualTo("Then, check.");
+        assertThat(out.get(3).at("/part/text").asText()).isEqualTo("Then, check.");
+        assertThat(out.get(4).get("text").asText()).isEqualTo("Long thought.");
+    }
+
+    @Test
     void functionArgumentsStreamAsDeltasThenTheirWholeText() {
         var events = new OpenAiEvents(response(), true);
 
