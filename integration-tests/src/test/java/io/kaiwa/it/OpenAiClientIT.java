@@ -40,6 +40,11 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.conversations.Conversation;
+import com.openai.models.conversations.ConversationCreateParams;
+import com.openai.models.conversations.Message;
+import com.openai.models.conversations.items.ConversationItem;
+import com.openai.models.responses.EasyInputMessage;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseItem;
@@ -47,6 +52,8 @@ import com.openai.models.responses.ResponseRetrieveParams;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ResponsesClientEvent;
+import com.openai.models.responses.inputtokens.InputTokenCountParams;
+import com.openai.models.responses.inputtokens.InputTokenCountResponse;
 
 /**
  * The official OpenAI Java client against the packaged service, unchanged but for its base URL and key, with
@@ -474,6 +481,29 @@ class OpenAiClientIT {
         }
         assertThat(text.toString()).isEqualTo("Salut");
         assertThat(usage.get()).isEqualTo(6);
+    }
+
+    @Test
+    void theClientKeepsAConversationAndCountsInputTokens() {
+        answersInOrder("/chat/v1/chat/completions", chatAnswer("Your name is Ada."));
+        Conversation conversation = acme.conversations().create(ConversationCreateParams.builder()
+                .addItem(EasyInputMessage.builder().role(EasyInputMessage.Role.USER).content("My name is Ada.").build())
+                .build());
+
+        Response answer = acme.responses().create(params("gpt-chat", "What is my name?")
+                .conversation(conversation.id()).build());
+
+        assertThat(text(answer)).isEqualTo("Your name is Ada.");
+        assertThat(upstream.findAll(postRequestedFor(urlEqualTo("/chat/v1/chat/completions"))).get(0)
+                .getBodyAsString()).contains("My name is Ada.");
+        List<ConversationItem> items = acme.conversations().items().list(conversation.id()).data();
+        assertThat(items).hasSize(3).allSatisfy(i -> assertThat(i.isMessage()).isTrue());
+        assertThat(items.get(2).asMessage().role()).isEqualTo(Message.Role.ASSISTANT);
+
+        InputTokenCountResponse counted = acme.responses().inputTokens().count(InputTokenCountParams.builder()
+                .model("gpt-chat").input("And now?").previousResponseId(answer.id()).build());
+        assertThat(counted.inputTokens()).isPositive();
+        assertThat(acme.conversations().delete(conversation.id()).deleted()).isTrue();
     }
 
     static String chunk(String delta, String finish) {
