@@ -493,7 +493,9 @@ class ResponsesAdapterTest extends UpstreamTest {
                     """
                             {"type":"response.reasoning_summary_text.delta","output_index":0,"summary_index":0,"delta":"検索します"}""",
                     """
-                            {"type":"response.output_item.done","output_index":0,"item":{"id":"rs_1","type":"reasoning","summary":[{"type":"summary_text","text":"検索します"}]}}""",
+                            {"type":"response.reasoning_summary_text.delta","output_index":0,"summary_index":1,"delta":"計算します"}""",
+                    """
+                            {"type":"response.output_item.done","output_index":0,"item":{"id":"rs_1","type":"reasoning","summary":[{"type":"summary_text","text":"検索します"},{"type":"summary_text","text":"計算します"}]}}""",
                     """
                             {"type":"response.output_item.added","output_index":1,"item":{"id":"ws_1","type":"web_search_call","status":"in_progress"}}""",
                     """
@@ -552,7 +554,8 @@ class ResponsesAdapterTest extends UpstreamTest {
                                 "code_interpreter:CODE_DELTA:ci_1:3", "code_interpreter:INTERPRETING:ci_1:3",
                                 "code_interpreter:COMPLETED:ci_1:3");
                 assertThat(events).filteredOn(StreamEvent.ReasoningDelta.class::isInstance)
-                        .containsExactly(new StreamEvent.ReasoningDelta("rs_1", 0, "検索します", true));
+                        .containsExactly(new StreamEvent.ReasoningDelta("rs_1", 0, 0, "検索します", true),
+                                new StreamEvent.ReasoningDelta("rs_1", 0, 1, "計算します", true));
                 // The delta names neither item nor index, as DashScope's sometimes do: it belongs to the last item.
                 assertThat(events).filteredOn(StreamEvent.TextDelta.class::isInstance)
                         .containsExactly(new StreamEvent.TextDelta("msg_1", 4, 0, "答えは2"));

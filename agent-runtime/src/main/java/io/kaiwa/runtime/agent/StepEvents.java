@@ -36,7 +36,8 @@ public final class StepEvents {
             return new StreamEvent.TextDelta(d.itemId(), base + d.outputIndex(), d.contentIndex(), d.delta());
         }
         if (e instanceof StreamEvent.ReasoningDelta d) {
-            return new StreamEvent.ReasoningDelta(d.itemId(), base + d.outputIndex(), d.delta(), d.summary());
+            return new StreamEvent.ReasoningDelta(d.itemId(), base + d.outputIndex(), d.part(), d.delta(),
+                    d.summary());
         }
         if (e instanceof StreamEvent.ItemAdded a) {
             return new StreamEvent.ItemAdded(base + a.outputIndex(), a.item());

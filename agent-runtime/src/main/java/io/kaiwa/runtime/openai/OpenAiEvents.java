@@ -5,8 +5,10 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
@@ -32,7 +34,8 @@ public final class OpenAiEvents {
     private final boolean store;
     private final List<String> itemIds = new ArrayList<>();
     private final Map<Integer, StringBuilder> arguments = new HashMap<>();
-    private final Map<Integer, Boolean> summaryStarted = new HashMap<>();
+    /** The summary parts begun so far, as output index and part. */
+    private final Set<List<Integer>> summaryStarted = new HashSet<>();
     private int sequence;
 
     /** One event: its type and its JSON (with {@code type} and {@code sequence_number}). */
@@ -133,10 +136,10 @@ public final class OpenAiEvents {
                 g.writeEndArray();
             }));
         } else if (e instanceof StreamEvent.ReasoningDelta d) {
-            if (d.summary() && summaryStarted.put(d.outputIndex(), true) == null) {
+            if (d.summary() && summaryStarted.add(List.of(d.outputIndex(), d.part()))) {
                 out.add(event("response.reasoning_summary_part.added", g -> {
                     itemFields(g, d.outputIndex());
-                    g.writeNumberField("summary_index", 0);
+                    g.writeNumberField("summary_index", d.part());
                     g.writeObjectFieldStart("part");
                     g.writeStringField("type", "summary_text");
                     g.writeStringField("text", "");
@@ -146,7 +149,7 @@ public final class OpenAiEvents {
             out.add(event(d.summary() ? "response.reasoning_summary_text.delta" : "response.reasoning_text.delta",
                     g -> {
                         itemFields(g, d.outputIndex());
-                        g.writeNumberField(d.summary() ? "summary_index" : "content_index", 0);
+                        g.writeNumberField(d.summary() ? "summary_index" : "content_index", d.part());
                         g.writeStringField("delta", d.delta());
                     }));
         } else if (e instanceof StreamEvent.ToolCallProgress p) {

@@ -87,6 +87,21 @@ class OpenAiEventsTest {
     }
 
     @Test
+    void reasoningSummaryPartsStreamUnderTheirOwnRisingSummaryIndex() {
+        var events = new OpenAiEvents(response(), true);
+
+        List<JsonNode> out = translate(events, new StreamEvent.ReasoningDelta(null, 0, 0, "Plan", true),
+                new StreamEvent.ReasoningDelta(null, 0, 0, ".", true),
+                new StreamEvent.ReasoningDelta(null, 0, 1, "Check.", true));
+
+        assertThat(out).extracting(e -> e.get("type").asText()).containsExactly(
+                "response.reasoning_summary_part.added", "response.reasoning_summary_text.delta",
+                "response.reasoning_summary_text.delta", "response.reasoning_summary_part.added",
+                "response.reasoning_summary_text.delta");
+        assertThat(out).extracting(e -> e.get("summary_index").asInt()).containsExactly(0, 0, 0, 1, 1);
+    }
+
+    @Test
     void aFinishedReasoningItemEndsEachSummaryPartAndTextWithRisingIndexes() {
         var events = new OpenAiEvents(response(), true);
 

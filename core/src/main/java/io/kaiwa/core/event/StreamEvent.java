@@ -37,12 +37,27 @@ public sealed interface StreamEvent {
      *
      * @param itemId the reasoning item's id, or {@code null}
      * @param outputIndex the item's position in the output
+     * @param part which summary part (or reasoning text) of the item the text belongs to, from 0
      * @param delta the new text; never {@code null}
      * @param summary whether this is summary text ({@code reasoning_summary_text}) rather than reasoning content
      */
-    record ReasoningDelta(String itemId, int outputIndex, String delta, boolean summary) implements StreamEvent {
+    record ReasoningDelta(String itemId, int outputIndex, int part, String delta, boolean summary)
+            implements
+                StreamEvent {
         public ReasoningDelta {
             requireNonNull(delta, "delta");
+        }
+
+        /**
+         * Text of an item's first (or only) summary part or reasoning text.
+         *
+         * @param itemId the reasoning item's id, or {@code null}
+         * @param outputIndex the item's position in the output
+         * @param delta the new text; never {@code null}
+         * @param summary whether this is summary text rather than reasoning content
+         */
+        public ReasoningDelta(String itemId, int outputIndex, String delta, boolean summary) {
+            this(itemId, outputIndex, 0, delta, summary);
         }
     }
 

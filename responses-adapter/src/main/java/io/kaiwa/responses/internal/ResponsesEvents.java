@@ -122,10 +122,10 @@ public final class ResponsesEvents implements UpstreamClient.EventHandler<Stream
             }
             case "response.output_text.delta" -> emit.accept(new StreamEvent.TextDelta(itemId(o, index), index,
                     contentIndex(o), delta(o)));
-            case "response.reasoning_summary_text.delta" -> emit
-                    .accept(new StreamEvent.ReasoningDelta(itemId(o, index), index, delta(o), true));
-            case "response.reasoning_text.delta" -> emit
-                    .accept(new StreamEvent.ReasoningDelta(itemId(o, index), index, delta(o), false));
+            case "response.reasoning_summary_text.delta" -> emit.accept(new StreamEvent.ReasoningDelta(
+                    itemId(o, index), index, o.path("summary_index").asInt(0), delta(o), true));
+            case "response.reasoning_text.delta" -> emit.accept(new StreamEvent.ReasoningDelta(itemId(o, index),
+                    index, o.path("content_index").asInt(0), delta(o), false));
             case "response.function_call_arguments.delta" -> emit.accept(new StreamEvent.ToolCallProgress(
                     itemId(o, index), index, "function", ToolCallPhase.ARGUMENTS_DELTA, delta(o)));
             case "response.function_call_arguments.done" -> emit.accept(new StreamEvent.ToolCallProgress(
