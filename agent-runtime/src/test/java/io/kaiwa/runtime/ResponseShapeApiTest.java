@@ -77,6 +77,29 @@ class ResponseShapeApiTest {
     }
 
     @Test
+    void logprobsAskedForWithIncludeReachAChatProviderAndComeBackOnTheText() {
+        TestUpstreams.upstream.stubFor(post(urlEqualTo("/chat/v1/chat/completions")).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("""
+                        {"id":"c","object":"chat.completion","created":1,"model":"gpt-chat","choices":[{"index":0,
+                         "message":{"role":"assistant","content":"Hi"},"finish_reason":"stop","logprobs":{"content":[
+                         {"token":"Hi","logprob":-0.01,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.01,
+                         "bytes":[72,105]},{"token":"Hey","logprob":-4.2,"bytes":[72,101,121]}]}]}}],
+                         "usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}""")));
+
+        JsonNode r = tree(create(acme(), "{\"model\":\"gpt-chat\",\"input\":\"x\",\"top_logprobs\":2,"
+                + "\"include\":[\"message.output_text.logprobs\"]}").asString());
+
+        JsonNode sent = ResponsesApiTest.sent("/chat/v1/chat/completions").get(0);
+        assertThat(sent.get("logprobs").asBoolean()).isTrue();
+        assertThat(sent.get("top_logprobs").asInt()).isEqualTo(2);
+        assertThat(sent.has("include")).isFalse();
+        JsonNode logprobs = r.at("/output/0/content/0/logprobs");
+        assertThat(logprobs).hasSize(1);
+        assertThat(logprobs.at("/0/token").asText()).isEqualTo("Hi");
+        assertThat(logprobs.at("/0/top_logprobs/1/token").asText()).isEqualTo("Hey");
+    }
+
+    @Test
     void aProvidersNullLogprobsOnOutputTextAreLeftOut() {
         TestUpstreams.upstream.stubFor(post(urlEqualTo("/resp/v1/responses")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("""

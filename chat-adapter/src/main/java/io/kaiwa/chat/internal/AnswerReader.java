@@ -46,6 +46,7 @@ public final class AnswerReader {
                 if (message != null && !message.isNull()) {
                     message(message, path + (choice.has("delta") ? ".delta" : ".message"), into);
                 }
+                into.logprobs(choice.path("logprobs").path("content"));
                 into.finish(JsonFields.string(choice, "finish_reason", path));
             }
         }

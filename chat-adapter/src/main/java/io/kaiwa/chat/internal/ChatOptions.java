@@ -35,6 +35,9 @@ final class ChatOptions {
             "safety_identifier", "prompt_cache_key", "service_tier", "top_logprobs", "prompt", "metadata", "store",
             "background", "conversation", "previous_response_id");
 
+    /** The {@code include} value asking for the answer's log probabilities. */
+    static final String LOGPROBS = "message.output_text.logprobs";
+
     private ChatOptions() {
     }
 
@@ -101,6 +104,14 @@ final class ChatOptions {
                 && written.add("response_format")) {
             g.writeFieldName("response_format");
             writeResponseFormat(g, o.textFormat());
+        }
+        if (o.include().contains(LOGPROBS) && written.add("logprobs")) {
+            // Asked for as the Responses API does (include), given as Chat Completions has it.
+            g.writeBooleanField("logprobs", true);
+            JsonNode top = o.extras().get("top_logprobs");
+            if (top != null && top.canConvertToInt() && top.asInt() > 0 && written.add("top_logprobs")) {
+                g.writeNumberField("top_logprobs", top.asInt());
+            }
         }
         if (promptCacheKey && o.promptCacheKey() != null && written.add("prompt_cache_key")) {
             g.writeStringField("prompt_cache_key", o.promptCacheKey());

@@ -4,6 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnError;
@@ -40,6 +45,8 @@ public final class TurnAssembler {
     private final Text reasoning = new Text();
     private int reasoningIndex = -1;
     private final Text content = new Text();
+    /** The answer's log probabilities, when the provider gave them. */
+    private ArrayNode logprobs;
     private int contentIndex = -1;
     private final List<ToolCall> toolCalls = new ArrayList<>(2);
     private String finishReason;
@@ -77,6 +84,21 @@ public final class TurnAssembler {
         }
         reasoning.append(delta);
         events.add(new StreamEvent.ReasoningDelta(null, reasoningIndex, delta, false));
+    }
+
+    /**
+     * @param tokens the answer's log probabilities ({@code choices[0].logprobs.content}), all or a chunk's; anything
+     *        but an array (none were asked for) is ignored
+     */
+    public void logprobs(JsonNode tokens) {
+        if (tokens == null || !tokens.isArray() || tokens.isEmpty()) {
+            return;
+        }
+        if (logprobs == null) {
+            logprobs = JsonNodeFactory.instance.arrayNode();
+        }
+        // Chat Completions and the Responses API give each token the same fields (token, logprob, bytes, top_logprobs).
+        logprobs.addAll((ArrayNode) tokens);
     }
 
     /** @param delta more answer text */
@@ -220,8 +242,10 @@ public final class TurnAssembler {
             items[reasoningIndex] = new ReasoningItem(null, null, List.of(reasoning.toString()), null, null, null);
         }
         if (!content.isEmpty()) {
-            items[contentIndex] = new MessageItem(null, Role.ASSISTANT, List.of(new OutputText(content.toString())),
-                    status, null);
+            OutputText text = logprobs == null
+                    ? new OutputText(content.toString())
+                    : new OutputText(content.toString(), List.of(), Map.of("logprobs", logprobs));
+            items[contentIndex] = new MessageItem(null, Role.ASSISTANT, List.of(text), status, null);
         }
         for (ToolCall c : toolCalls) {
             items[c.outputIndex] = new FunctionCallItem(null, c.id == null ? "call_" + c.position : c.id,
