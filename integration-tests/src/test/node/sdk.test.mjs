@@ -97,7 +97,7 @@ test('keeps a conversation with the Conversations API and answers in it', async 
   const answer = await client.responses.create({ model, conversation: conversation.id, input: 'node: what is my name?' });
   assert.equal(answer.output_text, 'Your name is Ada.');
   const items = [];
-  for await (const item of client.conversations.items.list(conversation.id)) items.push(item);
+  for await (const item of client.conversations.items.list(conversation.id, { order: 'asc' })) items.push(item);
   assert.equal(items.length, 3);
   assert.equal(items[2].content[0].text, 'Your name is Ada.');
   const deleted = await client.conversations.delete(conversation.id);

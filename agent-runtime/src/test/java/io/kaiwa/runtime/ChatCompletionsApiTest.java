@@ -160,6 +160,25 @@ class ChatCompletionsApiTest {
     }
 
     @Test
+    void logprobsAndStopReachTheProviderAndTheTokensComeBackOnTheChoice() {
+        TestUpstreams.upstream.stubFor(post(urlEqualTo(CHAT)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"id":"c","object":"chat.completion","created":1,"model":"gpt-chat","choices":[{"index":0,
+                         "message":{"role":"assistant","content":"Hi"},"finish_reason":"stop","logprobs":{"content":[
+                         {"token":"Hi","logprob":-0.01,"bytes":[72,105],"top_logprobs":[]}]}}],
+                         "usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}""")));
+
+        JsonNode completion = tree(complete("{\"model\":\"gpt-chat\",\"logprobs\":true,\"top_logprobs\":1,"
+                + "\"stop\":[\"END\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").asString());
+
+        JsonNode sent = sent(CHAT).get(0);
+        assertThat(sent.get("logprobs").asBoolean()).isTrue();
+        assertThat(sent.get("top_logprobs").asInt()).isEqualTo(1);
+        assertThat(sent.at("/stop/0").asText()).isEqualTo("END");
+        assertThat(completion.at("/choices/0/logprobs/content/0/token").asText()).isEqualTo("Hi");
+    }
+
+    @Test
     void aBadRequestIsRefusedNamingTheChatCompletionsField() {
         assertThat(complete("{\"model\":\"gpt-chat\"}").jsonPath().getString("error.param")).isEqualTo("messages");
         assertThat(complete("{\"model\":\"gpt-chat\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}")

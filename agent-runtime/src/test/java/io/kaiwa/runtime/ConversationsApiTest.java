@@ -49,7 +49,7 @@ class ConversationsApiTest {
 
         JsonNode read = json(acme().get("/v1/conversations/" + id));
         assertThat(read.at("/metadata/topic").asText()).isEqualTo("cats");
-        JsonNode items = json(acme().get("/v1/conversations/" + id + "/items"));
+        JsonNode items = json(acme().get("/v1/conversations/" + id + "/items?order=asc"));
         assertThat(items.get("data")).hasSize(2);
         assertThat(items.at("/data/0/content").asText()).isEqualTo("I keep two cats.");
         String first = items.at("/data/0/id").asText();
@@ -57,6 +57,9 @@ class ConversationsApiTest {
         assertThat(items.get("first_id").asText()).isEqualTo(first);
         assertThat(items.get("has_more").asBoolean()).isFalse();
 
+        // An item sent again with the id it was given is already there: it is not added twice.
+        json(acme().body("{\"items\":[" + items.get("data").get(0) + "]}").post("/v1/conversations/" + id + "/items"));
+        assertThat(json(acme().get("/v1/conversations/" + id + "/items")).get("data")).hasSize(2);
         JsonNode added = json(acme().body("{\"items\":[{\"role\":\"user\",\"content\":\"And a dog.\"}]}")
                 .post("/v1/conversations/" + id + "/items"));
         String dog = added.at("/data/0/id").asText();
@@ -103,7 +106,7 @@ class ConversationsApiTest {
         assertThat(calls.get(1).get("messages")).extracting(m -> m.get("content").asText()).containsExactly(
                 "My name is Tanaka.", "Hello Tanaka.", "I keep two cats. How many cats?", "Two cats.",
                 "What is my name?");
-        JsonNode items = json(acme().get("/v1/conversations/" + id + "/items?limit=100"));
+        JsonNode items = json(acme().get("/v1/conversations/" + id + "/items?limit=100&order=asc"));
         assertThat(items.get("data")).hasSize(6);
         assertThat(items.at("/data/5/content/0/text").asText()).isEqualTo("Tanaka.");
     }
@@ -141,7 +144,7 @@ class ConversationsApiTest {
         // Added once the task's end is stored, just after the status reads completed.
         for (int i = 0; i < 50 && (items == null || items.get("data").size() < 2); i++) {
             Thread.sleep(100);
-            items = json(acme().get("/v1/conversations/" + id + "/items"));
+            items = json(acme().get("/v1/conversations/" + id + "/items?order=asc"));
         }
         assertThat(items.get("data")).extracting(i -> i.get("type").asText()).containsExactly("message", "message");
         assertThat(items.at("/data/1/content/0/text").asText()).isEqualTo("Later.");
@@ -164,6 +167,8 @@ class ConversationsApiTest {
                 .getString("error.param")).isEqualTo("metadata.k");
         assertThat(acme().get("/v1/conversations/" + id + "/items?limit=0").jsonPath().getString("error.param"))
                 .isEqualTo("limit");
+        assertThat(acme().get("/v1/conversations/" + id + "/items?after=msg_other").jsonPath()
+                .getString("error.param")).isEqualTo("after");
         assertThat(sent(CHAT)).isEmpty();
     }
 }

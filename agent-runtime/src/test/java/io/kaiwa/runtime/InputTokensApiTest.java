@@ -63,6 +63,19 @@ class InputTokensApiTest {
     }
 
     @Test
+    void aConversationsItemsAreCounted() {
+        String conversation = tree(acme().body("{\"items\":[{\"role\":\"user\",\"content\":\"My name is Tanaka; "
+                + "I live in Tokyo with two cats and a very old dog.\"}]}").post("/v1/conversations").asString())
+                .get("id").asText();
+
+        long alone = tokens("{\"model\":\"gpt-chat\",\"input\":\"What is my name?\"}");
+        long inConversation = tokens("{\"model\":\"gpt-chat\",\"input\":\"What is my name?\",\"conversation\":\""
+                + conversation + "\"}");
+
+        assertThat(inConversation - alone).isBetween(10L, 60L);
+    }
+
+    @Test
     void aBadRequestIsRefusedAsACreateWouldBe() {
         assertThat(count("{\"input\":\"x\"}").jsonPath().getString("error.param")).isEqualTo("model");
         assertThat(count("{\"model\":\"gpt-chat\",\"input\":\"x\",\"conversation\":\"conv_1\"}").jsonPath()

@@ -217,7 +217,7 @@ class WebSocketApiTest {
                     + "\",\"input\":\"I keep two cats.\"}");
             assertThat(last(client.untilEnd()).at("/response/conversation/id").asText()).isEqualTo(conversation);
         }
-        JsonNode items = tree(acme().get("/v1/conversations/" + conversation + "/items").asString());
+        JsonNode items = tree(acme().get("/v1/conversations/" + conversation + "/items?order=asc").asString());
         assertThat(items.get("data")).extracting(i -> i.get("role").asText()).containsExactly("user", "assistant");
     }
 

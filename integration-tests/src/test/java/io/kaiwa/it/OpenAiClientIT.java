@@ -498,7 +498,8 @@ class OpenAiClientIT {
                 .getBodyAsString()).contains("My name is Ada.");
         List<ConversationItem> items = acme.conversations().items().list(conversation.id()).data();
         assertThat(items).hasSize(3).allSatisfy(i -> assertThat(i.isMessage()).isTrue());
-        assertThat(items.get(2).asMessage().role()).isEqualTo(Message.Role.ASSISTANT);
+        // Newest first, as OpenAI lists them.
+        assertThat(items.get(0).asMessage().role()).isEqualTo(Message.Role.ASSISTANT);
 
         InputTokenCountResponse counted = acme.responses().inputTokens().count(InputTokenCountParams.builder()
                 .model("gpt-chat").input("And now?").previousResponseId(answer.id()).build());

@@ -122,19 +122,25 @@ public class ConversationsResource {
      * @param id a conversation id
      * @param after list the items after this one
      * @param limitParam how many (1 to 100, default 20)
-     * @param order {@code asc} (oldest first, the default) or {@code desc}
+     * @param order {@code desc} (newest first, the default, as OpenAI has it) or {@code asc}
      * @return a list page of its items
      */
     @GET
     @Path("/{id}/items")
     public Uni<Response> items(RoutingContext rc, @PathParam("id") String id, @QueryParam("after") String after,
-            @QueryParam("limit") String limitParam, @QueryParam("order") @DefaultValue("asc") String order) {
+            @QueryParam("limit") String limitParam, @QueryParam("order") @DefaultValue("desc") String order) {
         return Uni.createFrom().deferred(() -> {
             int limit = limit(limitParam);
             if (!order.equals("asc") && !order.equals("desc")) {
                 throw Errors.badRequest("order", "order must be 'asc' or 'desc'.");
             }
-            return found(rc, id).chain(c -> store.page(id, after, limit, order.equals("asc")))
+            return found(rc, id).chain(c -> after == null
+                    ? Uni.createFrom().voidItem()
+                    : store.item(id, after).invoke(item -> {
+                        if (item == null) {
+                            throw Errors.badRequest("after", "after names no item of this conversation.");
+                        }
+                    }).replaceWithVoid()).chain(() -> store.page(id, after, limit, order.equals("asc")))
                     .map(page -> ok(list(page, limit)));
         }).onFailure().recoverWithItem(ResponsesResource::error);
     }

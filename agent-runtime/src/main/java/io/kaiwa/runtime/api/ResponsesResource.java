@@ -130,9 +130,9 @@ public class ResponsesResource {
 
     /**
      * Counts the input tokens a create request with this body would send now ({@code POST
-     * /v1/responses/input_tokens}): its instructions, the chain {@code previous_response_id} names (from its latest
-     * compaction on, as a request reads it), its input and its tools, by Kaiwa's estimator (which errs high). Nothing
-     * is sent to a provider and nothing is stored.
+     * /v1/responses/input_tokens}): its instructions, the chain {@code previous_response_id} names or the
+     * conversation's items (from the latest compaction on, as a request reads them), its input and its tools, by
+     * Kaiwa's estimator (which errs high). Nothing is sent to a provider and nothing is stored.
      *
      * @param rc the request
      * @param body a create request's body
@@ -148,10 +148,6 @@ public class ResponsesResource {
                 tree = body == null || body.isBlank() ? null : KaiwaJson.parse(body);
             } catch (InvalidPayloadException e) {
                 throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
-            }
-            if (tree != null && tree.hasNonNull("conversation")) {
-                throw Errors.badRequest("conversation", "Conversations are not available yet; send the input, or "
-                        + "previous_response_id.");
             }
             return lifecycle.countInputTokens(ApiKeyAuth.tenant(rc), CreateRequest.parse(tree));
         }).map(n -> ok("{\"object\":\"response.input_tokens\",\"input_tokens\":" + n + "}"))

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.exception.NotFoundException;
+import io.kaiwa.core.exception.RateLimitException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.common.Errors;
 import io.kaiwa.runtime.openai.OpenAiEvents;
@@ -47,6 +48,8 @@ public class ResponsesSocket {
     private static final Logger LOG = Logger.getLogger(ResponsesSocket.class);
     /** How many {@code store: false} responses a connection keeps for continuation. */
     static final int KEPT = 64;
+    /** How many {@code response.create} messages may wait for the one running. */
+    static final int WAITING = 16;
 
     @Inject
     ResponseService service;
@@ -91,6 +94,13 @@ public class ResponsesSocket {
 
         void open() {
             ws.textMessageHandler(message -> {
+                if (waiting.size() >= WAITING) {
+                    // A client that sends faster than its responses are made is told, rather than queued without end.
+                    error(new RateLimitException("More than " + WAITING + " response.create "
+                            + "messages are waiting on this connection; send the next once one has ended.", 429,
+                            "too_many_waiting", null));
+                    return;
+                }
                 waiting.add(message);
                 if (running == null) {
                     next();
@@ -111,18 +121,19 @@ public class ResponsesSocket {
         /** Starts the next waiting response; runs on the connection's event loop. */
         private void next() {
             running = null;
-            String message = waiting.poll();
-            if (message == null || closed) {
-                return;
+            Pending next = null;
+            while (next == null) {
+                String message = waiting.poll();
+                if (message == null || closed) {
+                    return;
+                }
+                try {
+                    next = turn(message);
+                } catch (RuntimeException e) {
+                    error(e);
+                }
             }
-            Turn turn;
-            try {
-                turn = turn(message);
-            } catch (RuntimeException e) {
-                error(e);
-                next();
-                return;
-            }
+            Pending turn = next;
             // A one-element holder: the subscription is known only once subscribe() returns, and may end before.
             Cancellable[] self = new Cancellable[1];
             running = () -> {
@@ -140,7 +151,7 @@ public class ResponsesSocket {
                             () -> context.runOnContext(ignored -> next()));
         }
 
-        private void send(Turn turn, OpenAiEvents.Event event) {
+        private void send(Pending turn, OpenAiEvents.Event event) {
             if (closed) {
                 return;
             }
@@ -172,7 +183,7 @@ public class ResponsesSocket {
         }
 
         /** Reads a {@code response.create} message, continuing a response kept here when it names one. */
-        private Turn turn(String message) {
+        private Pending turn(String message) {
             JsonNode parsed;
             try {
                 parsed = KaiwaJson.parse(message);
@@ -193,6 +204,10 @@ public class ResponsesSocket {
             String previous = body.path("previous_response_id").asText(null);
             ArrayNode history = previous == null ? null : kept.get(previous);
             if (history != null) {
+                if (body.hasNonNull("conversation")) {
+                    throw Errors.badRequest("conversation", "conversation and previous_response_id cannot be used "
+                            + "together: a response continues one or the other.");
+                }
                 try {
                     checkToolOutputs(history, input);
                 } catch (RuntimeException e) {
@@ -207,16 +222,16 @@ public class ResponsesSocket {
             }
             CreateRequest request = CreateRequest.parse(body);
             ArrayNode sent = history == null ? input : (ArrayNode) body.get("input");
-            return new Turn(request, previous, sent);
+            return new Pending(request, previous, sent);
         }
 
         /** What one response is and does to what the connection keeps. */
-        private final class Turn {
+        private final class Pending {
             private final CreateRequest request;
             private final String continued;
             private final ArrayNode sent;
 
-            Turn(CreateRequest request, String continued, ArrayNode sent) {
+            Pending(CreateRequest request, String continued, ArrayNode sent) {
                 this.request = request;
                 this.continued = continued;
                 this.sent = sent;

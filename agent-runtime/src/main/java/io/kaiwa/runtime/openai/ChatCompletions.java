@@ -49,8 +49,13 @@ public final class ChatCompletions {
                 case "tool_choice" -> create.set("tool_choice", toolChoice(value));
                 case "response_format" -> create.putObject("text").set("format", format(value));
                 case "reasoning_effort" -> create.putObject("reasoning").set("effort", value);
-                case "stream", "stream_options", "n", "logprobs", "stop", "seed", "modalities", "audio",
-                        "prediction", "web_search_options", "functions", "function_call", "logit_bias" -> {
+                case "logprobs" -> {
+                    if (value.asBoolean(false)) {
+                        create.putArray("include").add("message.output_text.logprobs");
+                    }
+                }
+                case "stream", "stream_options", "n", "seed", "modalities", "audio", "prediction",
+                        "web_search_options", "functions", "function_call", "logit_bias" -> {
                     // Read by the route (stream), refused below (n > 1), or not carried over.
                 }
                 // The same in both (model, temperature, top_p, store, metadata...), and provider extras.
@@ -202,6 +207,7 @@ public final class ChatCompletions {
         ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
         var text = new StringBuilder();
+        ArrayNode logprobs = null;
         var reasoning = new StringBuilder();
         String refusal = null;
         ArrayNode calls = KaiwaJson.mapper().createArrayNode();
@@ -213,6 +219,10 @@ public final class ChatCompletions {
                             refusal = part.path("refusal").asText();
                         } else {
                             text.append(part.path("text").asText());
+                            if (part.path("logprobs").isArray()) {
+                                logprobs = logprobs == null ? KaiwaJson.mapper().createArrayNode() : logprobs;
+                                logprobs.addAll((ArrayNode) part.get("logprobs"));
+                            }
                         }
                     }
                 }
@@ -237,7 +247,11 @@ public final class ChatCompletions {
         if (!calls.isEmpty()) {
             message.set("tool_calls", calls);
         }
-        choice.putNull("logprobs");
+        if (logprobs == null) {
+            choice.putNull("logprobs");
+        } else {
+            choice.putObject("logprobs").set("content", logprobs);
+        }
         choice.put("finish_reason", finishReason(r, !calls.isEmpty()));
         out.set("usage", usage(r.usage));
         return out.toString();
@@ -255,7 +269,7 @@ public final class ChatCompletions {
 
     private static String finishReason(ResponseRecord r, boolean calls) {
         if (r.status == ResponseStatus.INCOMPLETE) {
-            return "length";
+            return r.error != null && r.error.contains("content_filter") ? "content_filter" : "length";
         }
         return calls ? "tool_calls" : "stop";
     }

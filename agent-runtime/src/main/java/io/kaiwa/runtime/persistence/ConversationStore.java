@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * The Conversations API's storage: conversations (per tenant, with metadata) and their items in order, as Responses
@@ -20,6 +21,9 @@ import io.smallrye.mutiny.Uni;
 public class ConversationStore {
     @Inject
     Mutiny.SessionFactory sessions;
+
+    @Inject
+    Vertx vertx;
 
     /**
      * A conversation.
@@ -151,17 +155,21 @@ public class ConversationStore {
     }
 
     /**
+     * Adds items at a conversation's end, on a database context of its own (the caller may be a provider's
+     * connection when a response ends). An item whose id the conversation already holds is not added again.
+     *
      * @param tenant the caller's tenant
      * @param id a conversation id
      * @param items items to add at its end
      * @return whether the conversation exists for this tenant (and now holds them)
      */
     public Uni<Boolean> append(String tenant, String id, List<StoredItem> items) {
-        return sessions.withTransaction(s -> s.createNativeQuery("SELECT 1 FROM kaiwa_conversation WHERE id = :id "
-                + "AND tenant = :tenant FOR UPDATE", Integer.class).setParameter("id", id)
-                .setParameter("tenant", tenant).getResultList().chain(found -> found.isEmpty()
+        return SafeContext.apart(vertx, () -> sessions.withTransaction(s -> s.createNativeQuery("SELECT 1 FROM "
+                + "kaiwa_conversation WHERE id = :id AND tenant = :tenant FOR UPDATE", Integer.class)
+                .setParameter("id", id).setParameter("tenant", tenant).getResultList()
+                .chain(found -> found.isEmpty()
                         ? Uni.createFrom().item(false)
-                        : insert(s, id, items).replaceWith(true)));
+                        : insert(s, id, items).replaceWith(true))));
     }
 
     private static Uni<Void> insert(Mutiny.Session s, String conversation, List<StoredItem> items) {
@@ -169,7 +177,8 @@ public class ConversationStore {
         // One statement per item, in order: the position column numbers them as they come.
         for (StoredItem item : items) {
             done = done.chain(() -> s.createNativeQuery("INSERT INTO kaiwa_conversation_item (conversation_id, id, "
-                    + "item) VALUES (:conversation, :id, :item)").setParameter("conversation", conversation)
+                    + "item) VALUES (:conversation, :id, :item) ON CONFLICT (conversation_id, id) DO NOTHING")
+                    .setParameter("conversation", conversation)
                     .setParameter("id", item.id()).setParameter("item", item.json()).executeUpdate())
                     .replaceWithVoid();
         }

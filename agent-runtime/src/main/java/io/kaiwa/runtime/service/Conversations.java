@@ -7,6 +7,8 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -26,6 +28,7 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class Conversations {
+    private static final Logger LOG = Logger.getLogger(Conversations.class);
     /**
      * Messages of these roles come from the client's side of a turn, as do tool outputs; the rest (the model's
      * messages and calls, and a compaction item, which is opened where a turn's output is) are the model's.
@@ -53,6 +56,11 @@ public class Conversations {
             throw Errors.badRequest(e.param() == null ? param : e.param().replaceFirst("^input", param),
                     e.getMessage().replace("'input", "'" + param));
         }
+        return withIds(items);
+    }
+
+    /** The items, each with an id (one is given to an item without). */
+    private static List<StoredItem> withIds(JsonNode items) {
         var out = new ArrayList<StoredItem>(items.size());
         for (JsonNode item : items) {
             ObjectNode copy = ((ObjectNode) item).deepCopy();
@@ -131,9 +139,20 @@ public class Conversations {
         if (conversation == null || !"completed".equals(finished.status.wire())) {
             return Uni.createFrom().voidItem();
         }
-        var items = new ArrayList<StoredItem>();
-        items.addAll(toStore(KaiwaJson.parse(finished.input), "input"));
-        items.addAll(toStore(KaiwaJson.parse(finished.output), "output"));
-        return store.append(finished.tenant, conversation, items).replaceWithVoid();
+        return Uni.createFrom().deferred(() -> {
+            // Checked when the request came; the output is the provider's, of whatever types it has.
+            var items = new ArrayList<StoredItem>(withIds(KaiwaJson.parse(finished.input)));
+            items.addAll(withIds(KaiwaJson.parse(finished.output)));
+            return store.append(finished.tenant, conversation, items);
+        }).onItem().invoke(found -> {
+            if (!found) {
+                LOG.warnf("%s completed after its conversation %s was deleted; its items were not kept", finished.id,
+                        conversation);
+            }
+        }).onFailure().recoverWithItem(failure -> {
+            // The response is answered and kept whatever happens here: a client retrying would pay twice.
+            LOG.warnf("could not add %s to its conversation %s: %s", finished.id, conversation, failure.getMessage());
+            return false;
+        }).replaceWithVoid();
     }
 }

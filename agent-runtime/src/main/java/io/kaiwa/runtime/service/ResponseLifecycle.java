@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -215,18 +216,22 @@ public class ResponseLifecycle {
             // Routed only to refuse a model no provider serves, as a create would.
             providers.route(request.model());
             ModelInfo model = models.info(request.model());
-            return history(tenant, request.previousResponseId()).map(history -> {
-                long tokens = ESTIMATOR.estimateText(request.instructions());
-                if (model.multiTurn()) {
-                    for (ResponseRecord r : history) {
-                        Turn turn = r.turn();
-                        tokens += ESTIMATOR.estimate(turn.input()) + ESTIMATOR.estimate(turn.output());
-                    }
-                }
-                tokens += ESTIMATOR.estimate(request.input());
-                JsonNode tools = request.options().get("tools");
-                return tools == null ? tokens : tokens + ESTIMATOR.estimateText(tools.toString());
-            });
+            return history(tenant, request.previousResponseId()).chain(history -> conversations
+                    .turns(tenant, request.conversation()).map(prior -> {
+                        var turns = new ArrayList<Turn>(prior);
+                        history.forEach(r -> turns.add(r.turn()));
+                        return turns;
+                    })).map(turns -> {
+                        long tokens = ESTIMATOR.estimateText(request.instructions());
+                        if (model.multiTurn()) {
+                            for (Turn turn : turns) {
+                                tokens += ESTIMATOR.estimate(turn.input()) + ESTIMATOR.estimate(turn.output());
+                            }
+                        }
+                        tokens += ESTIMATOR.estimate(request.input());
+                        JsonNode tools = request.options().get("tools");
+                        return tools == null ? tokens : tokens + ESTIMATOR.estimateText(tools.toString());
+                    });
         });
     }
 

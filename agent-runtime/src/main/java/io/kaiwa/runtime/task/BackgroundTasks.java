@@ -142,6 +142,7 @@ public class BackgroundTasks {
         private boolean released;
         private Cancellable upstream;
         private ResponseRun run;
+        private boolean addedToConversation;
         private OpenAiEvents events;
         private long renewal = -1;
         private long heldUntil;
@@ -250,6 +251,18 @@ public class BackgroundTasks {
         }
 
         /** What the task cost its tenant: its usage's cost, or for a run cancelled midway an estimate of it. */
+        /**
+         * Before the task's end is stored: a client that sees it completed finds it in its conversation. Once, though
+         * the end's write may be tried again.
+         */
+        private Uni<Void> addToConversation() {
+            if (run == null || addedToConversation) {
+                return Uni.createFrom().voidItem();
+            }
+            addedToConversation = true;
+            return conversations.append(task, run.request().conversation());
+        }
+
         private Uni<Void> charge() {
             if (run != null && !run.charge()) {
                 return Uni.createFrom().voidItem();
@@ -326,7 +339,7 @@ public class BackgroundTasks {
             writing = true;
             boolean last = finishing;
             db(() -> last
-                    ? store.finishTask(task, task.leaseOwner, batch)
+                    ? addToConversation().chain(() -> store.finishTask(task, task.leaseOwner, batch))
                     : store.appendTaskEvents(task.id, task.leaseOwner, batch))
                     .onFailure().invoke(failure -> LOG.warnf("could not store the events of %s, trying again: %s",
                             task.id, failure))
@@ -343,11 +356,6 @@ public class BackgroundTasks {
                         } else if (last) {
                             charge().subscribe().with(ignored -> {
                             });
-                            if (run != null) {
-                                conversations.append(task, run.request().conversation()).subscribe().with(ignored -> {
-                                }, failure -> LOG.warnf("could not add %s to its conversation: %s", task.id,
-                                        failure.getMessage()));
-                            }
                             release();
                             poll();
                         } else {
