@@ -11,8 +11,6 @@ import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.kaiwa.core.exception.InvalidPayloadException;
-import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.common.Errors;
 import io.kaiwa.runtime.openai.ChatCompletions;
 import io.kaiwa.runtime.service.CreateRequest;
@@ -66,13 +64,10 @@ public class ChatCompletionsResource {
     }
 
     private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
+        JsonNode tree = ResponsesResource.body(body);
+        if (tree == null) {
             throw Errors.badRequest(null, "The request body is empty; send a JSON object.");
         }
-        try {
-            return KaiwaJson.parse(body);
-        } catch (InvalidPayloadException e) {
-            throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
-        }
+        return tree;
     }
 }

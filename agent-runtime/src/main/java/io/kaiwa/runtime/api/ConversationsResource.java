@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.kaiwa.core.exception.InvalidPayloadException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.common.Errors;
 import io.kaiwa.runtime.common.Ids;
@@ -217,14 +216,9 @@ public class ConversationsResource {
     }
 
     private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
+        JsonNode tree = ResponsesResource.body(body);
+        if (tree == null) {
             throw Errors.badRequest(null, "The request body is empty; send a JSON object.");
-        }
-        JsonNode tree;
-        try {
-            tree = KaiwaJson.parse(body);
-        } catch (InvalidPayloadException e) {
-            throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
         }
         if (!tree.isObject()) {
             throw Errors.badRequest(null, "The request body must be a JSON object.");

@@ -117,13 +117,7 @@ public class ResponsesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> compact(RoutingContext rc, String body) {
         return Uni.createFrom().deferred(() -> {
-            JsonNode tree;
-            try {
-                tree = body == null || body.isBlank() ? null : KaiwaJson.parse(body);
-            } catch (InvalidPayloadException e) {
-                throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
-            }
-            return lifecycle.compact(ApiKeyAuth.tenant(rc), CompactRequest.parse(tree));
+            return lifecycle.compact(ApiKeyAuth.tenant(rc), CompactRequest.parse(body(body)));
         }).map(c -> ok(ResponseJson.compaction(c.id(), c.model(), c.createdAt(), c.item(), c.usageJson())))
                 .onFailure().recoverWithItem(ResponsesResource::error);
     }
@@ -143,13 +137,7 @@ public class ResponsesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> inputTokens(RoutingContext rc, String body) {
         return Uni.createFrom().deferred(() -> {
-            JsonNode tree;
-            try {
-                tree = body == null || body.isBlank() ? null : KaiwaJson.parse(body);
-            } catch (InvalidPayloadException e) {
-                throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
-            }
-            return lifecycle.countInputTokens(ApiKeyAuth.tenant(rc), CreateRequest.parse(tree));
+            return lifecycle.countInputTokens(ApiKeyAuth.tenant(rc), CreateRequest.parse(body(body)));
         }).map(n -> ok("{\"object\":\"response.input_tokens\",\"input_tokens\":" + n + "}"))
                 .onFailure().recoverWithItem(ResponsesResource::error);
     }
@@ -268,6 +256,22 @@ public class ResponsesResource {
 
     static Response ok(String json) {
         return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /**
+     * @param body a request body, as received
+     * @return its JSON, or {@code null} when it is empty (the request's own checks then say what is missing)
+     * @throws io.kaiwa.core.exception.InvalidRequestException when it is not JSON
+     */
+    static JsonNode body(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return KaiwaJson.parse(body);
+        } catch (InvalidPayloadException e) {
+            throw Errors.badRequest(null, "The request body is not valid JSON: " + e.getMessage());
+        }
     }
 
     static Response error(Throwable failure) {
