@@ -60,6 +60,25 @@ class StreamingApiTest {
     }
 
     @Test
+    void aRefusalStreamsAsARefusalPartWithItsOwnEvents() {
+        chatStream(chunk("{\"role\":\"assistant\",\"content\":null,\"refusal\":\"I can't \"}", null)
+                + chunk("{\"refusal\":\"help with that.\"}", null) + chunk("{}", "stop") + "data: [DONE]\n\n");
+
+        Response r = acme().body("{\"model\":\"gpt-chat\",\"input\":\"x\",\"stream\":true}").post("/v1/responses");
+
+        List<JsonNode> events = events(r.asString());
+        assertThat(events).extracting(e -> e.get("type").asText()).containsExactly("response.created",
+                "response.in_progress", "response.output_item.added", "response.content_part.added",
+                "response.refusal.delta", "response.refusal.delta", "response.refusal.done",
+                "response.content_part.done", "response.output_item.done", "response.completed");
+        assertThat(events.get(3).at("/part/type").asText()).isEqualTo("refusal");
+        assertThat(events.get(6).get("refusal").asText()).isEqualTo("I can't help with that.");
+        JsonNode part = events.get(9).at("/response/output/0/content/0");
+        assertThat(part.get("type").asText()).isEqualTo("refusal");
+        assertThat(part.get("refusal").asText()).isEqualTo("I can't help with that.");
+    }
+
+    @Test
     void streamsOpenAiEventsWithRisingSequenceNumbersAndStoresTheResponse() {
         chatStream(chunk("{\"role\":\"assistant\",\"content\":\"\"}", null) + chunk("{\"content\":\"Hel\"}", null)
                 + chunk("{\"content\":\"lo\"}", null) + chunk("{}", "stop")

@@ -15,6 +15,9 @@ public final class StepEvents {
         if (e instanceof StreamEvent.ReasoningDelta d) {
             return d.outputIndex();
         }
+        if (e instanceof StreamEvent.RefusalDelta d) {
+            return d.outputIndex();
+        }
         if (e instanceof StreamEvent.ItemAdded a) {
             return a.outputIndex();
         }
@@ -34,6 +37,9 @@ public final class StepEvents {
         }
         if (e instanceof StreamEvent.TextDelta d) {
             return new StreamEvent.TextDelta(d.itemId(), base + d.outputIndex(), d.contentIndex(), d.delta());
+        }
+        if (e instanceof StreamEvent.RefusalDelta d) {
+            return new StreamEvent.RefusalDelta(d.itemId(), base + d.outputIndex(), d.contentIndex(), d.delta());
         }
         if (e instanceof StreamEvent.ReasoningDelta d) {
             return new StreamEvent.ReasoningDelta(d.itemId(), base + d.outputIndex(), d.part(), d.delta(),

@@ -36,6 +36,8 @@ public final class OpenAiEvents {
     private final Map<Integer, StringBuilder> arguments = new HashMap<>();
     /** The summary parts begun so far, as output index and part. */
     private final Set<List<Integer>> summaryStarted = new HashSet<>();
+    /** The message content parts announced so far, as output index and content index. */
+    private final Set<List<Integer>> partsStarted = new HashSet<>();
     private int sequence;
 
     /** One event: its type and its JSON (with {@code type} and {@code sequence_number}). */
@@ -119,21 +121,21 @@ public final class OpenAiEvents {
                 g.writeFieldName("item");
                 KaiwaJson.writeItem(g, item);
             }));
-            if (item instanceof MessageItem) {
-                out.add(event("response.content_part.added", g -> {
-                    itemFields(g, a.outputIndex());
-                    g.writeNumberField("content_index", 0);
-                    g.writeFieldName("part");
-                    emptyText(g);
-                }));
-            }
         } else if (e instanceof StreamEvent.TextDelta d) {
+            partAdded(d.outputIndex(), d.contentIndex(), false, out);
             out.add(event("response.output_text.delta", g -> {
                 itemFields(g, d.outputIndex());
                 g.writeNumberField("content_index", d.contentIndex());
                 g.writeStringField("delta", d.delta());
                 g.writeArrayFieldStart("logprobs");
                 g.writeEndArray();
+            }));
+        } else if (e instanceof StreamEvent.RefusalDelta d) {
+            partAdded(d.outputIndex(), d.contentIndex(), true, out);
+            out.add(event("response.refusal.delta", g -> {
+                itemFields(g, d.outputIndex());
+                g.writeNumberField("content_index", d.contentIndex());
+                g.writeStringField("delta", d.delta());
             }));
         } else if (e instanceof StreamEvent.ReasoningDelta d) {
             if (d.summary() && summaryStarted.add(List.of(d.outputIndex(), d.part()))) {
@@ -160,6 +162,7 @@ public final class OpenAiEvents {
                 for (int i = 0; i < m.content().size(); i++) {
                     ContentPart part = m.content().get(i);
                     int index = i;
+                    partAdded(d.outputIndex(), index, part instanceof Refusal, out);
                     if (part instanceof OutputText t) {
                         annotations(d.outputIndex(), index, t, out);
                         out.add(event("response.output_text.done", g -> {
@@ -195,6 +198,29 @@ public final class OpenAiEvents {
             }));
         }
         // UsageReported: the usage travels in the final response object.
+    }
+
+    /**
+     * Announces a message's content part when its first text comes (or, for a part that had none, when the message
+     * ends), as a text or a refusal part: which it is is known only then.
+     */
+    private void partAdded(int outputIndex, int contentIndex, boolean refusal, List<Event> out) {
+        if (!partsStarted.add(List.of(outputIndex, contentIndex))) {
+            return;
+        }
+        out.add(event("response.content_part.added", g -> {
+            itemFields(g, outputIndex);
+            g.writeNumberField("content_index", contentIndex);
+            g.writeFieldName("part");
+            if (refusal) {
+                g.writeStartObject();
+                g.writeStringField("type", "refusal");
+                g.writeStringField("refusal", "");
+                g.writeEndObject();
+            } else {
+                emptyText(g);
+            }
+        }));
     }
 
     /** One event per annotation of a finished text part (web search citations), before its {@code .done}. */

@@ -160,6 +160,8 @@ public final class ResponseRun {
             outputSeen += ESTIMATOR.estimateText(d.delta());
         } else if (e instanceof StreamEvent.ReasoningDelta d) {
             outputSeen += ESTIMATOR.estimateText(d.delta());
+        } else if (e instanceof StreamEvent.RefusalDelta d) {
+            outputSeen += ESTIMATOR.estimateText(d.delta());
         }
         events.on(StepEvents.shift(e, offset), out);
         return null;

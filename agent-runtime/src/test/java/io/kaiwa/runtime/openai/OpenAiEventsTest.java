@@ -76,14 +76,18 @@ class OpenAiEventsTest {
         List<JsonNode> out = translate(events, new StreamEvent.ItemDone(0, new MessageItem(null,
                 io.kaiwa.core.item.Role.ASSISTANT, List.of(cited, refusal), "completed", null)));
 
-        assertThat(out).extracting(e -> e.get("type").asText()).containsExactly(
+        // Parts that streamed nothing are announced at the end, each as what it is, before they are done.
+        assertThat(out).extracting(e -> e.get("type").asText()).containsExactly("response.content_part.added",
                 "response.output_text.annotation.added", "response.output_text.done", "response.content_part.done",
-                "response.refusal.done", "response.content_part.done", "response.output_item.done");
-        assertThat(out.get(0).get("annotation_index").asInt()).isZero();
-        assertThat(out.get(0).at("/annotation/url").asText()).isEqualTo("https://qwen.ai");
-        assertThat(out.get(0).at("/annotation/type").asText()).isEqualTo("url_citation");
-        assertThat(out.get(3).get("refusal").asText()).isEqualTo("No.");
-        assertThat(out.get(3).get("content_index").asInt()).isEqualTo(1);
+                "response.content_part.added", "response.refusal.done", "response.content_part.done",
+                "response.output_item.done");
+        assertThat(out.get(0).at("/part/type").asText()).isEqualTo("output_text");
+        assertThat(out.get(1).get("annotation_index").asInt()).isZero();
+        assertThat(out.get(1).at("/annotation/url").asText()).isEqualTo("https://qwen.ai");
+        assertThat(out.get(1).at("/annotation/type").asText()).isEqualTo("url_citation");
+        assertThat(out.get(4).at("/part/type").asText()).isEqualTo("refusal");
+        assertThat(out.get(5).get("refusal").asText()).isEqualTo("No.");
+        assertThat(out.get(5).get("content_index").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -110,7 +110,7 @@ public final class AnswerReader {
         }
         JsonNode refusal = message.get("refusal");
         if (refusal != null && refusal.isTextual()) {
-            into.content(refusal.textValue());
+            into.refusal(refusal.textValue());
         }
         JsonNode calls = message.get("tool_calls");
         if (calls != null && !calls.isNull()) {

@@ -14,7 +14,9 @@ import io.kaiwa.core.Turn;
 import io.kaiwa.core.TurnError;
 import io.kaiwa.core.TurnStatus;
 import io.kaiwa.core.Usage;
+import io.kaiwa.core.content.ContentPart;
 import io.kaiwa.core.content.OutputText;
+import io.kaiwa.core.content.Refusal;
 import io.kaiwa.core.event.StreamEvent;
 import io.kaiwa.core.event.ToolCallPhase;
 import io.kaiwa.core.exception.KaiwaException;
@@ -45,6 +47,7 @@ public final class TurnAssembler {
     private final Text reasoning = new Text();
     private int reasoningIndex = -1;
     private final Text content = new Text();
+    private final Text refusal = new Text();
     /** The answer's log probabilities, when the provider gave them. */
     private ArrayNode logprobs;
     private int contentIndex = -1;
@@ -106,13 +109,27 @@ public final class TurnAssembler {
         if (delta == null || delta.isEmpty()) {
             return;
         }
-        if (content.isEmpty()) {
+        startMessage();
+        content.append(delta);
+        events.add(new StreamEvent.TextDelta(null, contentIndex, 0, delta));
+    }
+
+    /** @param delta more of the model's refusal ({@code refusal}), a part of its own after any text */
+    public void refusal(String delta) {
+        if (delta == null || delta.isEmpty()) {
+            return;
+        }
+        startMessage();
+        refusal.append(delta);
+        events.add(new StreamEvent.RefusalDelta(null, contentIndex, content.isEmpty() ? 0 : 1, delta));
+    }
+
+    private void startMessage() {
+        if (content.isEmpty() && refusal.isEmpty()) {
             contentIndex = nextIndex++;
             events.add(new StreamEvent.ItemAdded(contentIndex, new MessageItem(null, Role.ASSISTANT, List.of(),
                     "in_progress", null)));
         }
-        content.append(delta);
-        events.add(new StreamEvent.TextDelta(null, contentIndex, 0, delta));
     }
 
     /**
@@ -241,11 +258,17 @@ public final class TurnAssembler {
         if (!reasoning.isEmpty()) {
             items[reasoningIndex] = new ReasoningItem(null, null, List.of(reasoning.toString()), null, null, null);
         }
-        if (!content.isEmpty()) {
-            OutputText text = logprobs == null
-                    ? new OutputText(content.toString())
-                    : new OutputText(content.toString(), List.of(), Map.of("logprobs", logprobs));
-            items[contentIndex] = new MessageItem(null, Role.ASSISTANT, List.of(text), status, null);
+        if (!content.isEmpty() || !refusal.isEmpty()) {
+            var parts = new ArrayList<ContentPart>(2);
+            if (!content.isEmpty()) {
+                parts.add(logprobs == null
+                        ? new OutputText(content.toString())
+                        : new OutputText(content.toString(), List.of(), Map.of("logprobs", logprobs)));
+            }
+            if (!refusal.isEmpty()) {
+                parts.add(new Refusal(refusal.toString(), null));
+            }
+            items[contentIndex] = new MessageItem(null, Role.ASSISTANT, parts, status, null);
         }
         for (ToolCall c : toolCalls) {
             items[c.outputIndex] = new FunctionCallItem(null, c.id == null ? "call_" + c.position : c.id,
@@ -255,7 +278,7 @@ public final class TurnAssembler {
         for (Item item : items) {
             list.add(item);
         }
-        if (content.isEmpty() && toolCalls.isEmpty()) {
+        if (content.isEmpty() && refusal.isEmpty() && toolCalls.isEmpty()) {
             // An empty answer is still an answer: keep an assistant message so the history stays well-formed.
             list.add(new MessageItem(null, Role.ASSISTANT, List.of(new OutputText("")), status, null));
         }

@@ -33,6 +33,20 @@ public sealed interface StreamEvent {
     }
 
     /**
+     * A piece of the model's refusal to answer, a content part of its own in the message.
+     *
+     * @param itemId the message item's id, or {@code null} when the provider gives none
+     * @param outputIndex the item's position in the output
+     * @param contentIndex the refusal part's position in the item
+     * @param delta the new text; never {@code null}
+     */
+    record RefusalDelta(String itemId, int outputIndex, int contentIndex, String delta) implements StreamEvent {
+        public RefusalDelta {
+            requireNonNull(delta, "delta");
+        }
+    }
+
+    /**
      * A piece of the model's reasoning.
      *
      * @param itemId the reasoning item's id, or {@code null}

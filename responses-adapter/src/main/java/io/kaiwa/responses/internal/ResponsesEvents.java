@@ -122,6 +122,8 @@ public final class ResponsesEvents implements UpstreamClient.EventHandler<Stream
             }
             case "response.output_text.delta" -> emit.accept(new StreamEvent.TextDelta(itemId(o, index), index,
                     contentIndex(o), delta(o)));
+            case "response.refusal.delta" -> emit.accept(new StreamEvent.RefusalDelta(itemId(o, index), index,
+                    contentIndex(o), delta(o)));
             case "response.reasoning_summary_text.delta" -> emit.accept(new StreamEvent.ReasoningDelta(
                     itemId(o, index), index, o.path("summary_index").asInt(0), delta(o), true));
             case "response.reasoning_text.delta" -> emit.accept(new StreamEvent.ReasoningDelta(itemId(o, index),
