@@ -161,6 +161,23 @@ class WebSocketApiTest {
     }
 
     @Test
+    void aStoreFalseResponseContinuingAStoredOneIsKeptAndContinuedWithBoth() throws Exception {
+        chatStreams("stored", "kept", "both");
+        try (var client = new Client("sk-acme-test")) {
+            client.send("{\"type\":\"response.create\",\"model\":\"gpt-chat\",\"input\":\"one\"}");
+            String stored = last(client.untilEnd()).at("/response/id").asText();
+            client.send("{\"type\":\"response.create\",\"model\":\"gpt-chat\",\"store\":false,"
+                    + "\"previous_response_id\":\"" + stored + "\",\"input\":\"two\"}");
+            String kept = last(client.untilEnd()).at("/response/id").asText();
+            client.send("{\"type\":\"response.create\",\"model\":\"gpt-chat\",\"store\":false,"
+                    + "\"previous_response_id\":\"" + kept + "\",\"input\":\"three\"}");
+            assertThat(last(client.untilEnd()).at("/response/status").asText()).isEqualTo("completed");
+        }
+        assertThat(sent(CHAT).get(2).get("messages")).extracting(m -> m.get("content").asText())
+                .containsExactly("one", "stored", "two", "kept", "three");
+    }
+
+    @Test
     void aStoreFalseResponseOfAnotherConnectionIsPreviousResponseNotFound() throws Exception {
         chatStreams("OK", "recovered");
         String id;

@@ -75,9 +75,9 @@ public class ResponsesSocket {
         private final ServerWebSocket ws;
         private final Queue<String> waiting = new ArrayDeque<>();
         /** {@code store: false} responses by id: the items a continuation of each carries before its new input. */
-        private final Map<String, ArrayNode> kept = new LinkedHashMap<>(16, 0.75f, true) {
+        private final Map<String, Kept> kept = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ArrayNode> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
                 return size() > KEPT;
             }
         };
@@ -202,23 +202,28 @@ public class ResponsesSocket {
             body.put("stream", true);
             ArrayNode input = inputItems(body.get("input"));
             String previous = body.path("previous_response_id").asText(null);
-            ArrayNode history = previous == null ? null : kept.get(previous);
+            Kept history = previous == null ? null : kept.get(previous);
             if (history != null) {
                 if (body.hasNonNull("conversation")) {
                     throw Errors.badRequest("conversation", "conversation and previous_response_id cannot be used "
                             + "together: a response continues one or the other.");
                 }
                 try {
-                    checkToolOutputs(history, input);
+                    checkToolOutputs(history.items(), input);
                 } catch (RuntimeException e) {
                     // A failed continuation forgets what it continued, as when the provider refuses it.
                     kept.remove(previous);
                     throw e;
                 }
-                ArrayNode all = history.deepCopy();
+                ArrayNode all = history.items().deepCopy();
                 all.addAll(input);
                 body.set("input", all);
-                body.remove("previous_response_id");
+                if (history.storedParent() != null) {
+                    // What comes before the kept turns is in the store: the request continues that from there.
+                    body.put("previous_response_id", history.storedParent());
+                } else {
+                    body.remove("previous_response_id");
+                }
             }
             CreateRequest request = CreateRequest.parse(body);
             ArrayNode sent = history == null ? input : (ArrayNode) body.get("input");
@@ -242,14 +247,14 @@ public class ResponsesSocket {
             }
 
             void ended(String terminal) {
-                if (request.store() || request.previousResponseId() != null) {
-                    // Stored, it is continued from the store; chained to a stored one, its history is there too.
+                if (request.store()) {
+                    // Stored, it is continued from the store.
                     return;
                 }
                 JsonNode response = KaiwaJson.parse(terminal).path("response");
                 ArrayNode history = sent.deepCopy();
                 response.path("output").forEach(history::add);
-                kept.put(response.path("id").asText(), history);
+                kept.put(response.path("id").asText(), new Kept(request.previousResponseId(), history));
             }
 
             void failed() {
@@ -258,6 +263,15 @@ public class ResponsesSocket {
                 }
             }
         }
+    }
+
+    /**
+     * A {@code store: false} response kept on its connection.
+     *
+     * @param storedParent the stored response the kept turns continue, or {@code null} when they begin the history
+     * @param items the turns' input and output, its own last
+     */
+    private record Kept(String storedParent, ArrayNode items) {
     }
 
     /** The input as items: a string is one user message. */
