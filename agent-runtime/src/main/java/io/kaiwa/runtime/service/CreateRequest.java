@@ -205,7 +205,8 @@ public record CreateRequest(String model, List<Item> input, String instructions,
 
     /**
      * What {@code include} may ask for. Kaiwa's built-in tools always give their sources and outputs; encrypted
-     * reasoning and log probabilities come where the provider gives them (a Responses API provider is asked for them).
+     * reasoning and log probabilities come where the provider gives them (a Responses API provider is asked for what
+     * is included, a Chat Completions one for log probabilities).
      */
     private static final Set<String> INCLUDABLE = Set.of("web_search_call.action.sources", "web_search_call.results",
             "code_interpreter_call.outputs", "computer_call_output.output.image_url", "file_search_call.results",

@@ -250,7 +250,6 @@ public class BackgroundTasks {
             }
         }
 
-        /** What the task cost its tenant: its usage's cost, or for a run cancelled midway an estimate of it. */
         /**
          * Before the task's end is stored: a client that sees it completed finds it in its conversation. Once, though
          * the end's write may be tried again.
@@ -263,6 +262,7 @@ public class BackgroundTasks {
             return conversations.append(task, run.request().conversation());
         }
 
+        /** What the task cost its tenant: its usage's cost, or for a run cancelled midway an estimate of it. */
         private Uni<Void> charge() {
             if (run != null && !run.charge()) {
                 return Uni.createFrom().voidItem();
