@@ -130,6 +130,37 @@ public record ErrorBody(int status, String type, String code, String param, Stri
         g.writeEndObject();
     }
 
+    /**
+     * The same failure as an {@code error} message of the WebSocket mode: {@code {"type":"error","status":N,
+     * "error":{"type","code","message","param"}}}, where a code is always given and a previous response that is
+     * not there is {@code previous_response_not_found} (400), as OpenAI's socket says it.
+     *
+     * @param failure what went wrong
+     * @return the message
+     */
+    public static String socketEvent(Throwable failure) {
+        ErrorBody body = of(failure);
+        boolean missingPrevious = failure instanceof NotFoundException && "previous_response_id".equals(body.param);
+        var out = new StringWriter(256);
+        try (JsonGenerator g = KaiwaJson.factory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", "error");
+            g.writeNumberField("status", missingPrevious ? 400 : body.status);
+            g.writeObjectFieldStart("error");
+            g.writeStringField("type", body.type);
+            g.writeStringField("code", missingPrevious
+                    ? "previous_response_not_found"
+                    : body.code != null ? body.code : body.type);
+            g.writeStringField("message", body.message);
+            g.writeStringField("param", body.param);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     /** @return {@code {"error":{...}}} */
     public String json() {
         var out = new StringWriter(256);

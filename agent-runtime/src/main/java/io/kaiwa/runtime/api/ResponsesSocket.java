@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kaiwa.core.exception.InvalidPayloadException;
-import io.kaiwa.core.exception.NotFoundException;
 import io.kaiwa.core.exception.RateLimitException;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.runtime.common.Errors;
@@ -169,17 +168,7 @@ public class ResponsesSocket {
             if (closed) {
                 return;
             }
-            ErrorBody body = ErrorBody.of(failure);
-            String code = body.code() != null ? body.code() : body.type();
-            if (failure instanceof NotFoundException && "previous_response_id".equals(body.param())) {
-                code = "previous_response_not_found";
-            }
-            ObjectNode event = KaiwaJson.mapper().createObjectNode().put("type", "error")
-                    .put("status", "previous_response_not_found".equals(code) ? 400 : body.status());
-            ObjectNode error = event.putObject("error").put("type", body.type()).put("code", code)
-                    .put("message", body.message());
-            error.put("param", body.param());
-            ws.writeTextMessage(event.toString());
+            ws.writeTextMessage(ErrorBody.socketEvent(failure));
         }
 
         /** Reads a {@code response.create} message, continuing a response kept here when it names one. */

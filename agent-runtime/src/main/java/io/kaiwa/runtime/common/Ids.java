@@ -3,6 +3,8 @@ package io.kaiwa.runtime.common;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** Ids in OpenAI's form: a type prefix and 48 random hex digits, unguessable so ids can travel in URLs. */
 public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -10,6 +12,18 @@ public final class Ids {
     private static final int RESPONSE_ID_LENGTH = "resp_".length() + 48;
 
     private Ids() {
+    }
+
+    /**
+     * @param field a request's {@code conversation}: an id, or {@code {"id": ...}}
+     * @return the id it names; {@code null} when there is none (no field, {@code null}, no id)
+     */
+    public static String conversation(JsonNode field) {
+        if (field == null || field.isNull()) {
+            return null;
+        }
+        String id = field.isTextual() ? field.asText() : field.path("id").asText(null);
+        return id == null || id.isBlank() ? null : id;
     }
 
     /**

@@ -3,12 +3,16 @@ package io.kaiwa.runtime.openai;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 
 import io.kaiwa.core.item.Item;
 import io.kaiwa.core.json.KaiwaJson;
+import io.kaiwa.runtime.common.Ids;
 import io.kaiwa.runtime.persistence.ResponseRecord;
 import io.kaiwa.runtime.persistence.ResponseStatus;
 
@@ -129,11 +133,10 @@ public final class ResponseJson {
             g.writeFieldName("x_context");
             g.writeRawValue(r.context);
         }
-        JsonNode conversation = request.get("conversation");
-        if (conversation != null && !conversation.isNull()) {
+        String conversation = Ids.conversation(request.get("conversation"));
+        if (conversation != null) {
             g.writeObjectFieldStart("conversation");
-            g.writeStringField("id",
-                    conversation.isTextual() ? conversation.asText() : conversation.path("id").asText());
+            g.writeStringField("id", conversation);
             g.writeEndObject();
         }
         g.writeFieldName("metadata");
@@ -176,6 +179,9 @@ public final class ResponseJson {
         return out.toString();
     }
 
+    /** A function tool's fields in the response object, each written ({@code null} when not sent). */
+    private static final List<String> FUNCTION_FIELDS = List.of("name", "description", "parameters", "strict");
+
     /**
      * The tools as sent, a function tool with every field the response object has for it ({@code description},
      * {@code parameters}, {@code strict}: {@code null} when not given).
@@ -190,16 +196,12 @@ public final class ResponseJson {
                 }
                 g.writeStartObject();
                 g.writeStringField("type", "function");
-                for (String field : new String[]{"name", "description", "parameters", "strict"}) {
+                for (String field : FUNCTION_FIELDS) {
                     g.writeFieldName(field);
-                    g.writeTree(tool.has(field)
-                            ? tool.get(field)
-                            : com.fasterxml.jackson.databind.node.NullNode.getInstance());
+                    g.writeTree(tool.has(field) ? tool.get(field) : NullNode.getInstance());
                 }
-                var rest = tool.fields();
-                while (rest.hasNext()) {
-                    var e = rest.next();
-                    if (!e.getKey().matches("type|name|description|parameters|strict")) {
+                for (Map.Entry<String, JsonNode> e : tool.properties()) {
+                    if (!"type".equals(e.getKey()) && !FUNCTION_FIELDS.contains(e.getKey())) {
                         g.writeFieldName(e.getKey());
                         g.writeTree(e.getValue());
                     }

@@ -93,21 +93,23 @@ public class Conversations {
         }).map(Conversations::turns);
     }
 
-    private static List<Turn> turns(List<StoredItem> all) {
-        // A compaction item (a response in the conversation made one) stands for everything before it, as in a chain.
+    private static List<Turn> turns(List<StoredItem> stored) {
+        var nodes = new ArrayList<JsonNode>(stored.size());
         int from = 0;
-        for (int i = 0; i < all.size(); i++) {
-            if ("compaction".equals(KaiwaJson.parse(all.get(i).json()).path("type").asText())) {
-                from = i;
+        for (StoredItem s : stored) {
+            JsonNode node = KaiwaJson.parse(s.json());
+            if ("compaction".equals(node.path("type").asText())) {
+                // A compaction item (a response in the conversation made one) stands for everything before it.
+                from = nodes.size();
             }
+            nodes.add(node);
         }
-        List<StoredItem> stored = all.subList(from, all.size());
         var turns = new ArrayList<Turn>();
         var input = new ArrayList<Item>();
         var output = new ArrayList<Item>();
-        for (StoredItem s : stored) {
-            Item item = KaiwaJson.readItem(s.json());
-            boolean client = isClients(KaiwaJson.parse(s.json()));
+        for (JsonNode node : nodes.subList(from, nodes.size())) {
+            Item item = KaiwaJson.readItem(node, "item");
+            boolean client = isClients(node);
             if (client && !output.isEmpty()) {
                 turns.add(Turn.completed(input, output));
                 input = new ArrayList<>();

@@ -16,6 +16,7 @@ import io.kaiwa.core.item.UnknownItem;
 import io.kaiwa.core.json.KaiwaJson;
 import io.kaiwa.core.options.RequestOptions;
 import io.kaiwa.runtime.common.Errors;
+import io.kaiwa.runtime.common.Ids;
 import io.kaiwa.runtime.memory.ContextManagement;
 
 /**
@@ -54,11 +55,7 @@ public record CreateRequest(String model, List<Item> input, String instructions,
      *         {@code null}
      */
     public String conversation() {
-        JsonNode c = options.get("conversation");
-        if (c == null || c.isNull()) {
-            return null;
-        }
-        return c.isTextual() ? c.asText() : c.path("id").asText();
+        return Ids.conversation(options.get("conversation"));
     }
 
     /** Options Kaiwa answers itself and never asks a provider for. */
@@ -78,8 +75,7 @@ public record CreateRequest(String model, List<Item> input, String instructions,
         }
         JsonNode conversation = body.get("conversation");
         if (conversation != null && !conversation.isNull()) {
-            String id = conversation.isTextual() ? conversation.asText() : conversation.path("id").asText(null);
-            if (id == null || id.isBlank()) {
+            if (Ids.conversation(conversation) == null) {
                 throw Errors.badRequest("conversation", "conversation is a conversation id, or {\"id\": ...}.");
             }
             if (body.hasNonNull("previous_response_id")) {
